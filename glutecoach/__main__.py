@@ -1,0 +1,3 @@
+from glutecoach.cli import main
+
+raise SystemExit(main())

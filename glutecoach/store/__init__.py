@@ -1,0 +1,1 @@
+"""What glutecoach remembers: paths, settings, levels, history. No Textual, no pyttsx3."""
