@@ -1,1 +1,76 @@
-"""What glutecoach remembers: paths, settings, levels, history. No Textual, no pyttsx3."""
+"""What glutecoach remembers: paths, settings, levels, history. No Textual, no pyttsx3.
+
+``open_store()`` is the one door. It never raises for something the user caused (a broken
+settings file, a damaged or newer database, a read-only folder): each becomes a notice and
+the part concerned falls back, so the coach can always run a workout.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from glutecoach.store import paths
+from glutecoach.store.db import Database, open_database
+from glutecoach.store.history import History, SessionRecord, SessionRow
+from glutecoach.store.levels import LevelStore, Suggestion
+from glutecoach.store.settings import Settings, SettingsError, SettingsStore
+
+__all__ = [
+    "History",
+    "LevelStore",
+    "SessionRecord",
+    "SessionRow",
+    "Settings",
+    "SettingsError",
+    "SettingsStore",
+    "Store",
+    "Suggestion",
+    "open_store",
+]
+
+
+@dataclass
+class Store:
+    settings: SettingsStore
+    history: History
+    levels: LevelStore
+    notices: list[str] = field(default_factory=list)
+    _db: Database | None = None
+    _read_only: Database | None = None
+
+    def close(self) -> None:
+        for db in (self._db, self._read_only):
+            if db is not None:
+                db.close()
+        self._db = self._read_only = None
+        self.history.db = None
+        self.levels.db = None
+
+
+def open_store(
+    config_file: Path | None = None,
+    history_file: Path | None = None,
+    *,
+    history: bool = True,
+) -> Store:
+    """Load settings, open history (closing sessions a crash left open) and levels.
+
+    ``history=False`` skips the database entirely (for commands that only read settings).
+    """
+    notices: list[str] = []
+    settings = SettingsStore(config_file if config_file is not None else paths.config_file())
+    notices.extend(settings.notices)
+    db: Database | None = None
+    read_only: Database | None = None
+    why = "history was not opened for this command"
+    if history:
+        result = open_database(history_file if history_file is not None else paths.history_file())
+        notices.extend(result.notices or [])
+        db, why, read_only = result.db, result.why_disabled, result.read_only
+        if db is None:
+            notices.append(f"History is off: {why}")
+    hist = History(db, why, on_notice=notices.append)
+    hist.close_stale()
+    levels = LevelStore(db, why, read_from=read_only)
+    return Store(settings, hist, levels, notices, db, read_only)

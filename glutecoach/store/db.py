@@ -1,0 +1,283 @@
+"""Opening ``history.db`` safely: permissions, schema migrations, damage and newer versions.
+
+The database holds health data and years of someone's effort, so opening it follows three
+rules: a damaged file is moved aside (never deleted) before a fresh one is started; a file
+from a newer glutecoach is only ever opened read-only and never written; and any other
+failure turns history off with a reason the app can show, instead of stopping the workout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+SQLITE_CORRUPT = 11
+SQLITE_NOTADB = 26
+BUSY_TIMEOUT_MS = 10_000
+
+# Each entry moves the schema from version ``i`` to ``i + 1``. Never edit a shipped entry:
+# add a new one, so every old file walks the same path to the current schema.
+MIGRATIONS: tuple[str, ...] = (
+    # v1: sessions and what was done per exercise.
+    """
+    CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        routine TEXT NOT NULL,
+        routine_name TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        status TEXT NOT NULL CHECK (status IN ('completed', 'partial')),
+        active_seconds REAL NOT NULL DEFAULT 0,
+        effort INTEGER CHECK (effort BETWEEN 1 AND 3)
+    );
+    CREATE TABLE session_exercises (
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        exercise TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        sets_planned INTEGER NOT NULL,
+        sets_done INTEGER NOT NULL DEFAULT 0,
+        reps_done INTEGER NOT NULL DEFAULT 0,
+        seconds_done REAL NOT NULL DEFAULT 0,
+        PRIMARY KEY (session_id, exercise)
+    );
+    """,
+    # v2: who owns an unfinished session (to tell a crash from a live workout), levels with
+    # their change log, and the indexes the history screen and export need.
+    """
+    ALTER TABLE sessions ADD COLUMN pid INTEGER;
+    ALTER TABLE sessions ADD COLUMN updated_at TEXT;
+    UPDATE sessions SET updated_at = COALESCE(ended_at, started_at);
+    CREATE TABLE levels (
+        exercise TEXT PRIMARY KEY,
+        level INTEGER NOT NULL CHECK (level >= 1),
+        changed_at TEXT NOT NULL
+    );
+    CREATE TABLE level_changes (
+        id INTEGER PRIMARY KEY,
+        exercise TEXT NOT NULL,
+        old_level INTEGER NOT NULL,
+        new_level INTEGER NOT NULL,
+        changed_at TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX sessions_started_at ON sessions(started_at);
+    CREATE INDEX sessions_open ON sessions(id) WHERE ended_at IS NULL;
+    CREATE INDEX session_exercises_exercise ON session_exercises(exercise, session_id);
+    CREATE INDEX level_changes_exercise ON level_changes(exercise, changed_at);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def utc_now() -> str:
+    """UTC, ISO 8601, second precision: sorts as text and reads well in exports."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+class HistoryUnavailable(Exception):
+    """History cannot be used; ``str()`` is the reason shown to the user."""
+
+
+@dataclass
+class OpenResult:
+    db: Database | None
+    why_disabled: str = ""
+    notices: list[str] | None = None
+    read_only: Database | None = None  # a newer file, opened only to read levels
+
+
+class Database:
+    """One connection, serialised by a lock so a worker thread and the UI can share it."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, *, writable: bool = True) -> None:
+        self.conn = conn
+        self.path = path
+        self.writable = writable
+        self.lock = threading.RLock()
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A short ``BEGIN IMMEDIATE`` transaction: waits for another process, never interleaves."""
+        if not self.writable:
+            raise HistoryUnavailable(f"{self.path} is open read-only")
+        with self.lock:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
+
+    def query(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+        with self.lock:
+            return list(self.conn.execute(sql, params).fetchall())
+
+    def close(self) -> None:
+        with self.lock:
+            self.conn.close()
+
+
+def _connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:
+    if read_only:
+        conn = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=ro",
+            uri=True,
+            isolation_level=None,
+            check_same_thread=False,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+        )
+    else:
+        conn = sqlite3.connect(
+            path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000
+        )
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def _is_damage(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return bool(code & 0xFF in (SQLITE_CORRUPT, SQLITE_NOTADB))
+    text = str(exc).lower()
+    return "not a database" in text or "malformed" in text
+
+
+def _move_aside(path: Path) -> Path:
+    """Rename the damaged file (and its WAL companions) so nothing of it is lost."""
+    target = path.with_name(f"{path.name}.corrupt-{_stamp()}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.corrupt-{_stamp()}-{n}")
+    path.rename(target)
+    for suffix in ("-wal", "-shm"):
+        side = path.with_name(path.name + suffix)
+        if side.exists():
+            side.rename(target.with_name(target.name + suffix))
+    return target
+
+
+def _check(conn: sqlite3.Connection) -> int:
+    """Return the schema version; raise ``sqlite3.DatabaseError`` if the file is damaged."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    rows = conn.execute("PRAGMA quick_check").fetchall()
+    if rows != [("ok",)]:
+        raise sqlite3.DatabaseError(f"database disk image is malformed: {rows[0][0]}")
+    return version
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the schema to ``SCHEMA_VERSION`` in one transaction; return the starting version."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        start = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        for version in range(start, SCHEMA_VERSION):
+            for statement in _statements(MIGRATIONS[version]):
+                conn.execute(statement)
+        if start < SCHEMA_VERSION:
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return start
+
+
+def _statements(script: str) -> Iterator[str]:
+    for part in script.split(";"):
+        if part.strip():
+            yield part
+
+
+def _create_private(path: Path) -> None:
+    """Create the data dir (0700) and an empty db file (0600) before SQLite touches them."""
+    if not path.parent.exists():
+        path.parent.mkdir(parents=True, mode=0o700)
+        os.chmod(path.parent, 0o700)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+        os.close(fd)
+    if path.stat().st_mode & 0o077:
+        os.chmod(path, 0o600)
+
+
+def open_database(path: Path) -> OpenResult:
+    """Open (creating or upgrading) the history database, or explain why it cannot be used."""
+    notices: list[str] = []
+    for _attempt in range(2):
+        existed = path.exists()
+        if existed:
+            try:
+                probe = _connect(path, read_only=True)
+                try:
+                    version = _check(probe)
+                finally:
+                    probe.close()
+            except sqlite3.Error as exc:
+                if not _is_damage(exc):
+                    return OpenResult(None, f"cannot read {path}: {exc}", notices)
+                try:
+                    moved = _move_aside(path)
+                except OSError as move_exc:
+                    return OpenResult(
+                        None,
+                        f"{path} is damaged and could not be moved aside ({move_exc.strerror}); "
+                        "history is off until it is fixed or removed",
+                        notices,
+                    )
+                notices.append(
+                    f"{path.name} was damaged ({exc}); it was kept as {moved.name} "
+                    "and a fresh history was started."
+                )
+                continue
+            if version > SCHEMA_VERSION:
+                why = (
+                    f"{path} was written by a newer glutecoach (schema {version}; this one knows "
+                    f"up to {SCHEMA_VERSION}). History is off and the file is left untouched; "
+                    "update glutecoach to use it."
+                )
+                return OpenResult(None, why, notices, read_only=_open_read_only(path))
+        try:
+            _create_private(path)
+            conn = _connect(path)
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                conn.close()
+                return OpenResult(
+                    None, f"cannot use {path}: the directory is not writable", notices
+                )
+            conn.execute("PRAGMA synchronous = FULL")
+            migrate(conn)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            return OpenResult(None, f"cannot write {path}: {reason}", notices)
+        except sqlite3.Error as exc:
+            if _is_damage(exc) and existed:
+                continue
+            return OpenResult(None, f"cannot write {path}: {exc}", notices)
+        return OpenResult(Database(conn, path), "", notices)
+    return OpenResult(
+        None, f"{path} could not be opened after moving a damaged copy aside", notices
+    )
+
+
+def _open_read_only(path: Path) -> Database | None:
+    try:
+        return Database(_connect(path, read_only=True), path, writable=False)
+    except sqlite3.Error:
+        return None

@@ -1,0 +1,384 @@
+"""Recording sessions as they happen, and reading them back.
+
+A session row is written when the workout begins and updated after every finished step,
+with status ``partial`` until ``finish`` says otherwise. So a crash or ``kill -9`` leaves a
+``partial`` session holding every step finished before it, with no recovery step needed.
+Nothing is written at import or when the store opens, apart from creating the schema.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from glutecoach.engine.model import Plan, Step, StepKind
+from glutecoach.store.db import Database, HistoryUnavailable, utc_now
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+STATUSES = ("completed", "partial")
+EFFORTS = {1: "easy", 2: "about right", 3: "hard"}
+STALE_AFTER = timedelta(hours=12)
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseRow:
+    exercise: str
+    level: int
+    sets_planned: int
+    sets_done: int
+    reps_done: int = 0
+    seconds_done: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRow:
+    id: int
+    routine: str
+    routine_name: str
+    started_at: str
+    ended_at: str | None
+    status: str
+    active_seconds: float
+    effort: int | None
+    exercises: tuple[ExerciseRow, ...] = ()
+
+    @property
+    def started(self) -> datetime:
+        return datetime.fromisoformat(self.started_at)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "routine": self.routine,
+            "routine_name": self.routine_name,
+            "started_at": self.started_at,
+            "ended_at": self.ended_at,
+            "status": self.status,
+            "active_seconds": round(self.active_seconds, 1),
+            "effort": self.effort,
+            "exercises": [
+                {
+                    "exercise": e.exercise,
+                    "level": e.level,
+                    "sets_planned": e.sets_planned,
+                    "sets_done": e.sets_done,
+                    "reps_done": e.reps_done,
+                    "seconds_done": round(e.seconds_done, 1),
+                }
+                for e in self.exercises
+            ],
+        }
+
+
+@dataclass
+class _Progress:
+    """What one exercise needs to turn finished steps into rows, idempotently."""
+
+    level: int
+    position: int
+    sides_needed: dict[tuple[int, int], set[object]] = field(default_factory=dict)
+    steps: dict[int, tuple[Step, float, bool]] = field(default_factory=dict)
+
+    def totals(self) -> tuple[int, int, float]:
+        done_sides: dict[tuple[int, int], set[object]] = {}
+        reps = 0
+        seconds = 0.0
+        for step, seconds_done, completed in self.steps.values():
+            seconds += seconds_done
+            if completed:
+                done_sides.setdefault((step.entry, step.set or 1), set()).add(step.side)
+                reps += step.reps or 0
+            elif step.reps and step.tempo:
+                reps += min(step.reps, int(seconds_done // step.tempo))
+        sets_done = sum(
+            1 for key, needed in self.sides_needed.items() if needed <= done_sides.get(key, set())
+        )
+        return sets_done, reps, seconds
+
+
+class SessionRecord:
+    """The running session's row. Its methods never raise: history must not stop a workout."""
+
+    def __init__(
+        self,
+        history: History | None = None,
+        session_id: int | None = None,
+        progress: dict[str, _Progress] | None = None,
+    ) -> None:
+        self._history = history
+        self.id = session_id
+        self._progress = progress or {}
+        self.finished = False
+
+    @property
+    def recording(self) -> bool:
+        return self._history is not None and self.id is not None and self._history.enabled
+
+    def step_finished(self, index: int, step: Step, seconds_done: float, completed: bool) -> None:
+        if not self.recording or step.kind is not StepKind.WORK or step.exercise is None:
+            self._touch_active(step, seconds_done)
+            return
+        progress = self._progress.get(step.exercise)
+        if progress is None:
+            self._touch_active(step, seconds_done)
+            return
+        progress.steps[index] = (step, max(0.0, float(seconds_done)), bool(completed))
+        sets_done, reps, seconds = progress.totals()
+        assert self._history is not None
+        exercise = step.exercise
+
+        def write(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "UPDATE session_exercises SET sets_done=?, reps_done=?, seconds_done=? "
+                "WHERE session_id=? AND exercise=?",
+                (sets_done, reps, seconds, self.id, exercise),
+            )
+            self._bump(conn, seconds_done)
+
+        self._history._write(write)
+
+    def _touch_active(self, step: Step, seconds_done: float) -> None:
+        if self.recording:
+            assert self._history is not None
+            self._history._write(lambda conn: self._bump(conn, seconds_done))
+
+    def _bump(self, conn: sqlite3.Connection, seconds_done: float) -> None:
+        # Until ``finish`` gives the exact figure, active time is the sum of finished steps.
+        conn.execute(
+            "UPDATE sessions SET active_seconds = active_seconds + ?, updated_at=? "
+            "WHERE id=? AND ended_at IS NULL",
+            (max(0.0, float(seconds_done)), utc_now(), self.id),
+        )
+
+    def finish(self, status: str, active_seconds: float) -> None:
+        if status not in STATUSES:
+            status = "partial"
+        if not self.recording:
+            return
+        assert self._history is not None
+        now = utc_now()
+        self._history._write(
+            lambda conn: conn.execute(
+                "UPDATE sessions SET status=?, active_seconds=?, ended_at=?, updated_at=? "
+                "WHERE id=?",
+                (status, max(0.0, float(active_seconds)), now, now, self.id),
+            )
+        )
+        self.finished = True
+
+    def rate(self, effort: int) -> None:
+        if effort not in EFFORTS or not self.recording:
+            return
+        assert self._history is not None
+        self._history._write(
+            lambda conn: conn.execute("UPDATE sessions SET effort=? WHERE id=?", (effort, self.id))
+        )
+
+
+def _plan_progress(plan: Plan) -> dict[str, _Progress]:
+    progress: dict[str, _Progress] = {}
+    for position, (exercise_id, planned) in enumerate(plan.exercises.items()):
+        progress[exercise_id] = _Progress(level=planned.level, position=position)
+    for step in plan.steps:
+        if step.kind is not StepKind.WORK or step.exercise is None:
+            continue
+        item = progress.get(step.exercise)
+        if item is None:
+            level = step.level or 1
+            item = progress[step.exercise] = _Progress(level=level, position=len(progress))
+        item.sides_needed.setdefault((step.entry, step.set or 1), set()).add(step.side)
+    return progress
+
+
+class History:
+    """The session log. ``enabled`` False means every write is a quiet no-op and
+    ``why_disabled`` says why, so front ends show one line instead of failing."""
+
+    def __init__(
+        self,
+        db: Database | None,
+        why_disabled: str = "",
+        on_notice: Callable[[str], None] | None = None,
+    ) -> None:
+        self.db = db
+        self.why_disabled = why_disabled if db is None else ""
+        self._on_notice = on_notice
+
+    @property
+    def enabled(self) -> bool:
+        return self.db is not None
+
+    def _disable(self, reason: str) -> None:
+        self.db = None
+        self.why_disabled = reason
+        if self._on_notice is not None:
+            self._on_notice(f"History is off: {reason}")
+
+    def _write(self, action: Callable[[sqlite3.Connection], object]) -> bool:
+        if self.db is None:
+            return False
+        try:
+            with self.db.write() as conn:
+                action(conn)
+        except (sqlite3.Error, HistoryUnavailable, OSError) as exc:
+            self._disable(f"writing {self.db.path} failed ({exc})")
+            return False
+        return True
+
+    def begin(self, plan: Plan, routine_name: str | None = None) -> SessionRecord:
+        if self.db is None:
+            return SessionRecord()
+        progress = _plan_progress(plan)
+        name = routine_name or plan.routine.name
+        session_id: list[int] = []
+
+        def insert(conn: sqlite3.Connection) -> None:
+            now = utc_now()
+            cur = conn.execute(
+                "INSERT INTO sessions (routine, routine_name, started_at, status, pid, updated_at)"
+                " VALUES (?, ?, ?, 'partial', ?, ?)",
+                (plan.routine.id, name, now, os.getpid(), now),
+            )
+            sid = int(cur.lastrowid or 0)
+            session_id.append(sid)
+            conn.executemany(
+                "INSERT INTO session_exercises (session_id, position, exercise, level, "
+                "sets_planned) VALUES (?, ?, ?, ?, ?)",
+                [(sid, p.position, ex, p.level, len(p.sides_needed)) for ex, p in progress.items()],
+            )
+
+        if not self._write(insert):
+            return SessionRecord()
+        return SessionRecord(self, session_id[0], progress)
+
+    def close_stale(self, is_alive: Callable[[int], bool] | None = None) -> int:
+        """End sessions whose process is gone (a crash): ``partial``, ended at their last step.
+
+        A session whose process still runs is another glutecoach mid-workout, so it is left
+        alone unless it has not moved for ``STALE_AFTER`` (a reused process id).
+        """
+        if self.db is None:
+            return 0
+        alive = is_alive or _pid_alive
+        rows = self.db.query(
+            "SELECT id, pid, updated_at, started_at FROM sessions WHERE ended_at IS NULL"
+        )
+        cutoff = (datetime.now(UTC) - STALE_AFTER).isoformat()
+        stale = [
+            (int(sid),)
+            for sid, pid, updated, started in rows
+            if pid is None or not alive(int(pid)) or str(updated or started) < cutoff
+        ]
+        if not stale:
+            return 0
+        self._write(
+            lambda conn: conn.executemany(
+                "UPDATE sessions SET status='partial', ended_at=COALESCE(updated_at, started_at)"
+                " WHERE id=? AND ended_at IS NULL",
+                stale,
+            )
+        )
+        return len(stale)
+
+    def sessions(self, since: str | None = None, limit: int | None = None) -> list[SessionRow]:
+        """Sessions newest first, each with its exercises, in two indexed queries."""
+        if self.db is None:
+            return []
+        where = "WHERE started_at >= ?" if since else ""
+        params: tuple[object, ...] = (since,) if since else ()
+        lim = f"LIMIT {int(limit)}" if limit else ""
+        rows = self.db.query(
+            "SELECT id, routine, routine_name, started_at, ended_at, status, active_seconds, "
+            f"effort FROM sessions {where} ORDER BY started_at DESC, id DESC {lim}",
+            params,
+        )
+        if not rows:
+            return []
+        oldest = min(int(r[0]) for r in rows)
+        by_session: dict[int, list[ExerciseRow]] = {}
+        for sid, ex, level, planned, done, reps, secs in self.db.query(
+            "SELECT session_id, exercise, level, sets_planned, sets_done, reps_done, seconds_done"
+            " FROM session_exercises WHERE session_id >= ? ORDER BY session_id, position",
+            (oldest,),
+        ):
+            by_session.setdefault(int(sid), []).append(
+                ExerciseRow(str(ex), int(level), int(planned), int(done), int(reps), float(secs))
+            )
+        return [
+            SessionRow(
+                id=int(r[0]),
+                routine=str(r[1]),
+                routine_name=str(r[2]),
+                started_at=str(r[3]),
+                ended_at=None if r[4] is None else str(r[4]),
+                status=str(r[5]),
+                active_seconds=float(r[6]),
+                effort=None if r[7] is None else int(r[7]),
+                exercises=tuple(by_session.get(int(r[0]), ())),
+            )
+            for r in rows
+        ]
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def export_rows(sessions: Iterable[SessionRow]) -> list[list[object]]:
+    """CSV rows, one per session-exercise (a session with none still gets one row)."""
+    out: list[list[object]] = []
+    for s in sessions:
+        base: list[object] = [
+            s.started_at,
+            s.ended_at or "",
+            s.routine,
+            s.status,
+            round(s.active_seconds, 1),
+            "" if s.effort is None else s.effort,
+        ]
+        if not s.exercises:
+            out.append([*base, "", "", "", "", "", ""])
+        for e in s.exercises:
+            out.append(
+                [
+                    *base,
+                    e.exercise,
+                    e.level,
+                    e.sets_planned,
+                    e.sets_done,
+                    e.reps_done,
+                    round(e.seconds_done, 1),
+                ]
+            )
+    return out
+
+
+CSV_HEADER = [
+    "started_at",
+    "ended_at",
+    "routine",
+    "status",
+    "active_seconds",
+    "effort",
+    "exercise",
+    "level",
+    "sets_planned",
+    "sets_done",
+    "reps_done",
+    "seconds_done",
+]
