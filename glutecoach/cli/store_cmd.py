@@ -1,9 +1,187 @@
-"""Commands registered by this side of the app (filled in by its issue)."""
+"""``history`` and ``levels``: what glutecoach remembers, from the command line."""
 
 from __future__ import annotations
 
 import argparse
+import csv
+import json
+import sys
+from datetime import date
+from typing import TYPE_CHECKING
+
+from glutecoach.errors import UserError
+
+if TYPE_CHECKING:
+    from glutecoach.engine.model import Exercise
+    from glutecoach.store import Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    pass
+    history = sub.add_parser(
+        "history",
+        help="list past sessions (table, JSON or CSV)",
+        description="List past sessions, newest first. Times are UTC, ISO 8601.",
+        epilog="JSON: a list of sessions with routine, started_at, ended_at, status "
+        "(completed|partial), active_seconds, effort (1 easy, 2 about right, 3 hard, or null) "
+        "and exercises (exercise, level, sets_planned, sets_done, reps_done, seconds_done). "
+        "CSV: one row per session and exercise, with a header row.",
+    )
+    fmt = history.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="print JSON (for scripts)")
+    fmt.add_argument("--csv", action="store_true", help="print CSV, one row per session-exercise")
+    history.add_argument(
+        "--since",
+        metavar="YYYY-MM-DD",
+        help="only sessions started on or after this date (UTC)",
+    )
+    history.set_defaults(func=cmd_history)
+
+    levels = sub.add_parser(
+        "levels",
+        help="show or set each exercise's progression level",
+        description="Show where each exercise sits on its ladder, or set one. "
+        "Routines use these levels for their cues and tempo.",
+        epilog="Suggestions: up after 3 full sessions at a level within 21 days with none "
+        "rated hard; down after your last 2 rated sessions at a level were hard. "
+        "The app asks before changing anything.",
+    )
+    levels.add_argument("--json", action="store_true", help="print JSON (for scripts)")
+    levels_sub = levels.add_subparsers(dest="levels_command", metavar="ACTION")
+    set_parser = levels_sub.add_parser(
+        "set",
+        help="set one exercise's level",
+        description="Set one exercise's level, for example: glutecoach levels set glute-bridge 2",
+    )
+    set_parser.add_argument("exercise", metavar="EXERCISE", help="exercise id (see `levels`)")
+    set_parser.add_argument("level", metavar="N", help="level number, from 1")
+    set_parser.set_defaults(func=cmd_levels_set)
+    levels.set_defaults(func=cmd_levels)
+
+
+def _open(*, history: bool = True) -> Store:
+    from glutecoach.store import open_store
+
+    store = open_store(history=history)
+    for notice in store.notices:
+        print(f"glutecoach: {notice}", file=sys.stderr)
+    return store
+
+
+def _parse_since(text: str | None) -> str | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise UserError(
+            f"--since {text!r} is not a date; use YYYY-MM-DD, for example 2025-01-31"
+        ) from None
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    since = _parse_since(args.since)
+    store = _open()
+    try:
+        if not store.history.enabled:
+            return 1
+        sessions = store.history.sessions(since=since)
+    finally:
+        store.close()
+    out = sys.stdout
+    if args.json:
+        json.dump([s.to_json() for s in sessions], out, indent=1)
+        out.write("\n")
+    elif args.csv:
+        from glutecoach.store.history import CSV_HEADER, export_rows
+
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(CSV_HEADER)
+        writer.writerows(export_rows(sessions))
+    else:
+        _print_history_table(sessions)
+    return 0
+
+
+def _print_history_table(sessions: list[object]) -> None:
+    from glutecoach.store.history import EFFORTS, SessionRow
+
+    if not sessions:
+        print("No sessions yet. Run a routine and it will show up here.")
+        return
+    print(f"{'started (UTC)':<17} {'routine':<20} {'min':>5} {'status':<9} {'effort':<11} levels")
+    for s in sessions:
+        assert isinstance(s, SessionRow)
+        levels = " ".join(f"{e.exercise}:{e.level}" for e in s.exercises)
+        effort = EFFORTS.get(s.effort or 0, "")
+        when = s.started_at[:16].replace("T", " ")
+        print(
+            f"{when:<17} {s.routine_name[:20]:<20} {s.active_seconds / 60:>5.1f} "
+            f"{s.status:<9} {effort:<11} {levels}"
+        )
+
+
+def _catalog() -> dict[str, Exercise]:
+    from glutecoach.engine.catalog import load_catalog
+
+    return load_catalog()
+
+
+def cmd_levels(args: argparse.Namespace) -> int:
+    catalog = _catalog()
+    store = _open()
+    try:
+        rows = [
+            {
+                "exercise": ex.id,
+                "name": ex.name,
+                "level": min(store.levels.get(ex.id), len(ex.levels)),
+                "levels": len(ex.levels),
+                "rung": ex.level(store.levels.get(ex.id)).name,
+            }
+            for ex in catalog.values()
+        ]
+        suggestions = store.levels.suggestions(catalog)
+    finally:
+        store.close()
+    if args.json:
+        json.dump(rows, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return 0
+    width = max((len(str(r["exercise"])) for r in rows), default=8)
+    for r in rows:
+        print(f"{r['exercise']!s:<{width}}  {r['level']}/{r['levels']}  {r['name']}: {r['rung']}")
+    for s in suggestions:
+        verb = "up" if s.proposed > s.current else "down"
+        print(f"\nSuggestion: {s.exercise} {verb} to {s.proposed}. {s.reason}")
+        print(f"  Accept with: glutecoach levels set {s.exercise} {s.proposed}")
+    return 0
+
+
+def cmd_levels_set(args: argparse.Namespace) -> int:
+    from glutecoach.engine.tomlcheck import did_you_mean
+
+    catalog = _catalog()
+    exercise = catalog.get(args.exercise)
+    if exercise is None:
+        hint = did_you_mean(args.exercise, catalog)
+        raise UserError(f"no exercise called {args.exercise!r}{hint}. Valid: {', '.join(catalog)}")
+    top = len(exercise.levels)
+    try:
+        level = int(args.level)
+    except ValueError:
+        level = 0
+    if not 1 <= level <= top:
+        choices = ", ".join(f"{i} {exercise.level(i).name}" for i in range(1, top + 1))
+        raise UserError(f"{exercise.name} has levels 1 to {top}, not {args.level!r}: {choices}")
+    store = _open()
+    try:
+        old = store.levels.get(exercise.id)
+        saved = store.levels.set(exercise.id, level)
+        why = store.levels.why_not_saved
+    finally:
+        store.close()
+    if not saved:
+        print(f"glutecoach: the level could not be saved: {why}", file=sys.stderr)
+        return 1
+    print(f"{exercise.name}: level {old} -> {level} ({exercise.level(level).name})")
+    return 0
