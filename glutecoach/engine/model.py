@@ -70,6 +70,8 @@ class Level:
     cue: str  # spoken once at the start of each set at this level
     tempo: float | None = None  # seconds per rep, when this rung changes it
     equipment: tuple[str, ...] = ()  # what this rung needs beyond the exercise's own
+    setup: str = ""  # replaces the exercise's set-up cue when this rung is set up differently
+    form: tuple[str, ...] = ()  # replaces the exercise's form cues when this rung needs others
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +87,7 @@ class Exercise:
     levels: tuple[Level, ...]
     no_band: Level | None = None  # what to do instead when the user has no band
     spoken_name: str = ""  # how the coach says it, if not the display name
+    side_cue: str = ""  # spoken when a side starts; "{side}" becomes "Left" or "Right"
 
     @property
     def say_name(self) -> str:

@@ -1,0 +1,339 @@
+"""Routine -> plan: an ordered list of timed steps, each with what the coach says and when.
+
+The cue script is built here, not in the voice or the screen, so every front end says the
+same thing at the same moment. Cues are laid out on each step's timeline in priority order
+(the announcement, then counts, then optional cues that slide into free gaps or are left
+out) so that no two overlap at the speaking rate below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from glutecoach.engine.model import (
+    Cue,
+    CueKind,
+    Exercise,
+    Level,
+    Plan,
+    PlannedExercise,
+    Routine,
+    RoutineEntry,
+    Side,
+    Step,
+    StepKind,
+)
+
+WORDS_PER_SECOND = 2.5  # a coach speaking at about 150 words a minute
+GAP = 0.15  # breathing room between two cues
+COUNTDOWN = 3  # the last seconds of every step are counted aloud
+FORM_AFTER = 15  # work at least this long gets a form cue
+SECOND_FORM_AFTER = 40  # ... and this long, a second one
+HALFWAY_AFTER = 20  # timed work at least this long hears "halfway"
+
+
+def speech_seconds(text: str) -> float:
+    """How long ``text`` takes to say, at WORDS_PER_SECOND, never less than a short word."""
+    return max(0.4, len(text.split()) / WORDS_PER_SECOND)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOptions:
+    levels: Mapping[str, int] = field(default_factory=dict)
+    equipment: frozenset[str] = frozenset({"band", "weight"})
+    lead_in: float | None = None  # overrides the routine's lead-in when set
+    default_tempo: float | None = None  # seconds per rep when the routine and rung say none
+
+
+def choose_rung(exercise: Exercise, level: int, equipment: frozenset[str]) -> PlannedExercise:
+    """The rung to use at ``level`` with the equipment the user has.
+
+    Missing a band with a no-band substitute: use the substitute. Missing anything else that
+    a rung adds: step down to the highest rung below that needs nothing missing.
+    """
+    level = max(1, min(level, len(exercise.levels)))
+    rung = exercise.level(level)
+    missing = (set(exercise.equipment) | set(rung.equipment)) - equipment
+    if not missing:
+        return PlannedExercise(exercise, level, rung)
+    if exercise.no_band and "band" in missing and not (set(exercise.no_band.equipment) - equipment):
+        return PlannedExercise(exercise, level, exercise.no_band, substituted=True)
+    for lower in range(level - 1, 0, -1):
+        candidate = exercise.level(lower)
+        if not (set(candidate.equipment) - equipment):
+            return PlannedExercise(exercise, level, candidate, substituted=True)
+    return PlannedExercise(exercise, level, rung)
+
+
+class _Timeline:
+    """One step's cues; ``place`` refuses any cue that would overlap another."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.cues: list[Cue] = []
+
+    def _clash(self, start: float, end: float) -> float | None:
+        """End (plus gap) of the first placed cue that overlaps [start, end), if any."""
+        for cue in self.cues:
+            c_start, c_end = cue.at, cue.at + speech_seconds(cue.text)
+            if start < c_end + GAP and c_start < end + GAP:
+                return c_end + GAP
+        return None
+
+    def place(self, at: float, text: str, kind: CueKind, *, latest: float | None = None) -> bool:
+        """Place at ``at``, or slide later up to ``latest``; False when there is no room."""
+        latest = at if latest is None else latest
+        length = speech_seconds(text)
+        while at <= latest + 1e-9:
+            if at < 0 or at + length > self.seconds + 1e-9:
+                return False
+            blocker = self._clash(at, at + length)
+            if blocker is None:
+                self.cues.append(Cue(round(at, 2), text, kind))
+                return True
+            at = blocker
+        return False
+
+    def after_opening(self) -> float:
+        """Where optional cues start looking for room: just after the step's first words."""
+        opening = [c for c in self.cues if c.at == 0]
+        return max((speech_seconds(c.text) + GAP for c in opening), default=0.0)
+
+    def countdown(self) -> None:
+        for n in range(COUNTDOWN, 0, -1):
+            self.place(self.seconds - n, str(n), CueKind.COUNT)
+
+    def sorted(self) -> tuple[Cue, ...]:
+        return tuple(sorted(self.cues, key=lambda c: c.at))
+
+
+def _sentence(*parts: str) -> str:
+    return " ".join(p.strip() for p in parts if p and p.strip())
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _side_phrase(exercise: Exercise, side: Side | None) -> str:
+    if side is None:
+        return ""
+    label = _capital(str(side))
+    if exercise.side_cue:
+        return exercise.side_cue.replace("{side}", label)
+    return f"{label} side."
+
+
+def _spoken_name(planned: PlannedExercise) -> str:
+    return planned.rung.name.lower() if planned.substituted else planned.exercise.say_name
+
+
+@dataclass
+class _Said:
+    """What the step before already told the listener about the coming work step."""
+
+    name: bool = False
+    set: bool = False
+    side: bool = False
+
+
+class _Builder:
+    def __init__(self, routine: Routine, catalog: Mapping[str, Exercise], options: PlanOptions):
+        self.routine = routine
+        self.options = options
+        self.known = {**catalog, **routine.exercises}
+        self.steps: list[Step] = []
+        self.planned: dict[str, PlannedExercise] = {}
+        self.clock = 0.0
+        self.said = _Said()
+
+    def add(self, timeline: _Timeline, kind: StepKind, **fields: object) -> None:
+        if timeline.seconds <= 0:
+            return
+        self.steps.append(
+            Step(kind, timeline.seconds, timeline.sorted(), start=self.clock, **fields)  # type: ignore[arg-type]
+        )
+        self.clock += timeline.seconds
+
+    def planned_for(self, exercise_id: str) -> PlannedExercise:
+        if exercise_id not in self.planned:
+            level = self.options.levels.get(exercise_id, 1)
+            self.planned[exercise_id] = choose_rung(
+                self.known[exercise_id], level, self.options.equipment
+            )
+        return self.planned[exercise_id]
+
+    def tempo(self, entry: RoutineEntry, rung: Level, exercise: Exercise) -> float:
+        for candidate in (entry.tempo, rung.tempo, self.options.default_tempo):
+            if candidate:
+                return float(candidate)
+        return exercise.tempo
+
+    def build(self) -> Plan:
+        entries = self.routine.entries
+        for index, entry in enumerate(entries):
+            planned = self.planned_for(entry.exercise)
+            first_side = Side.LEFT if planned.exercise.one_sided else None
+            if index == 0:
+                lead_in = self.options.lead_in
+                seconds = self.routine.lead_in if lead_in is None else lead_in
+                self.intro(StepKind.LEAD_IN, seconds, index, planned, entry, first_side)
+            else:
+                self.intro(
+                    StepKind.TRANSITION, self.routine.transition, index, planned, entry, first_side
+                )
+            self.exercise(index, entry, planned)
+        return Plan(self.routine, tuple(self.steps), self.planned, self.closing())
+
+    def intro(
+        self,
+        kind: StepKind,
+        seconds: float,
+        index: int,
+        planned: PlannedExercise,
+        entry: RoutineEntry,
+        side: Side | None,
+    ) -> None:
+        line = _Timeline(seconds)
+        name = _spoken_name(planned)
+        opener = "Get ready. First up:" if kind is StepKind.LEAD_IN else "Next up:"
+        named = line.place(0, f"{opener} {name}.", CueKind.ANNOUNCE)
+        line.countdown()
+        setup = planned.rung.setup or planned.exercise.setup
+        if named:
+            line.place(line.after_opening(), setup, CueKind.SETUP, latest=seconds)
+        side_said = bool(side) and line.place(
+            line.after_opening(),
+            _side_phrase(planned.exercise, side),
+            CueKind.NEXT,
+            latest=seconds,
+        )
+        self.add(
+            line,
+            kind,
+            exercise=entry.exercise,
+            entry=index,
+            level=planned.level,
+            sets=entry.sets,
+        )
+        self.said = _Said(name=named and seconds > 0, set=False, side=side_said and seconds > 0)
+
+    def exercise(self, index: int, entry: RoutineEntry, planned: PlannedExercise) -> None:
+        exercise = planned.exercise
+        sides: tuple[Side | None, ...] = (Side.LEFT, Side.RIGHT) if exercise.one_sided else (None,)
+        tempo = self.tempo(entry, planned.rung, exercise) if entry.reps else None
+        seconds = entry.reps * tempo if entry.reps and tempo else float(entry.seconds or 0)
+        common = {"exercise": entry.exercise, "entry": index, "level": planned.level}
+        for set_number in range(1, entry.sets + 1):
+            for side_index, side in enumerate(sides):
+                self.work(seconds, entry, planned, set_number, side, tempo, common)
+                if side_index + 1 < len(sides):
+                    self.switch(planned, sides[side_index + 1], set_number, entry, common)
+            if set_number < entry.sets:
+                self.rest(planned, set_number + 1, entry, sides[0], common)
+
+    def work(
+        self,
+        seconds: float,
+        entry: RoutineEntry,
+        planned: PlannedExercise,
+        set_number: int,
+        side: Side | None,
+        tempo: float | None,
+        common: dict[str, object],
+    ) -> None:
+        exercise = planned.exercise
+        line = _Timeline(seconds)
+        parts = []
+        if not self.said.name:
+            parts.append(_capital(_spoken_name(planned)) + ".")
+        if entry.sets > 1 and not self.said.set:
+            parts.append(f"Set {set_number} of {entry.sets}.")
+        if side and not self.said.side:
+            parts.append(_side_phrase(exercise, side))
+        line.place(0, _sentence(*parts, "Go."), CueKind.ANNOUNCE)
+        line.countdown()
+        if entry.reps and tempo:
+            window = seconds - COUNTDOWN
+            for rep in range(2, entry.reps + 1):
+                at = (rep - 1) * tempo
+                if at < window:
+                    line.place(at, str(rep), CueKind.REP)
+        if planned.rung.cue and set_number == 1:
+            line.place(line.after_opening(), planned.rung.cue, CueKind.SETUP, latest=seconds / 2)
+        if entry.seconds and seconds >= HALFWAY_AFTER:
+            line.place(seconds / 2, "Halfway.", CueKind.HALFWAY, latest=seconds / 2 + 2)
+        form = planned.rung.form or exercise.form
+        if form and seconds >= FORM_AFTER:
+            turn = (set_number - 1) * 2 + (1 if side is Side.RIGHT else 0)
+            marks = [0.3, 0.7] if seconds >= SECOND_FORM_AFTER else [0.3]
+            for i, mark in enumerate(marks):
+                text = form[(turn * len(marks) + i) % len(form)]
+                line.place(seconds * mark, text, CueKind.FORM, latest=seconds - COUNTDOWN)
+        self.add(
+            line,
+            StepKind.WORK,
+            set=set_number,
+            sets=entry.sets,
+            side=side,
+            reps=entry.reps,
+            tempo=tempo,
+            **common,
+        )
+        self.said = _Said()
+
+    def switch(
+        self,
+        planned: PlannedExercise,
+        side: Side,
+        set_number: int,
+        entry: RoutineEntry,
+        common: dict[str, object],
+    ) -> None:
+        line = _Timeline(self.routine.switch)
+        line.place(0, "Switch sides.", CueKind.ANNOUNCE)
+        line.countdown()
+        side_said = line.place(
+            line.after_opening(),
+            _side_phrase(planned.exercise, side),
+            CueKind.NEXT,
+            latest=self.routine.switch,
+        )
+        self.add(line, StepKind.SWITCH, set=set_number, sets=entry.sets, side=side, **common)
+        if self.routine.switch > 0:
+            self.said = _Said(name=True, set=True, side=side_said)
+        else:
+            self.said = _Said(name=True, set=True)
+
+    def rest(
+        self,
+        planned: PlannedExercise,
+        next_set: int,
+        entry: RoutineEntry,
+        side: Side | None,
+        common: dict[str, object],
+    ) -> None:
+        line = _Timeline(entry.rest)
+        line.place(0, "Rest.", CueKind.ANNOUNCE)
+        line.countdown()
+        coming = _sentence(
+            f"Next: set {next_set} of {entry.sets}.", _side_phrase(planned.exercise, side)
+        )
+        told = line.place(line.after_opening(), coming, CueKind.NEXT, latest=entry.rest)
+        self.add(line, StepKind.REST, set=next_set - 1, sets=entry.sets, **common)
+        if entry.rest > 0:
+            self.said = _Said(name=True, set=told, side=told)
+        else:
+            self.said = _Said(name=True)
+
+    def closing(self) -> Cue:
+        minutes = round(self.clock / 60)
+        span = "under a minute" if minutes < 1 else f"{minutes} minute{'s' if minutes > 1 else ''}"
+        return Cue(0.0, f"All done: {self.routine.name}, {span}. Nice work.", CueKind.SUMMARY)
+
+
+def build_plan(
+    routine: Routine, catalog: Mapping[str, Exercise], options: PlanOptions | None = None
+) -> Plan:
+    return _Builder(routine, catalog, options or PlanOptions()).build()
