@@ -1,0 +1,248 @@
+"""Speech over SSH: a relay on the user's own machine speaks what the remote coach sends.
+
+Run ``glutecoach relay`` locally; it listens on 127.0.0.1 only. Forward it with
+``ssh -R 4712:127.0.0.1:4712 host`` and set ``GLUTECOACH_RELAY=127.0.0.1:4712`` and
+``GLUTECOACH_RELAY_TOKEN=...`` on the remote side.
+
+The wire is newline-delimited JSON. Every connection starts with
+``{"op": "hello", "token": T}`` and is answered ``{"ok": true}`` or ``{"ok": false,
+"error": ...}`` (then closed). After that: ``{"op": "cue", "text", "kind", "late"}``,
+``{"op": "flush"}``, ``{"op": "bye"}``. Lines are limited in size; anything malformed,
+oversized or unauthenticated is rejected, logged and the connection closed. Text is only
+ever spoken or printed, never run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hmac
+import json
+import secrets
+import socket
+import socketserver
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, Protocol, TextIO
+
+from glutecoach.engine.model import Cue, CueKind
+from glutecoach.voice.channels import clean
+
+DEFAULT_PORT = 4712
+MAX_LINE = 4096
+PROTOCOL = 1
+CONNECT_TIMEOUT = 2.0
+
+
+class RelayError(RuntimeError):
+    """The relay could not be reached or refused us; ``str()`` says why."""
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def parse_address(text: str) -> tuple[str, int]:
+    host, sep, port = text.strip().rpartition(":")
+    if not sep:
+        host, port = text.strip(), str(DEFAULT_PORT)
+    try:
+        number = int(port)
+    except ValueError:
+        raise RelayError(f"the relay address {text!r} should look like 127.0.0.1:4712") from None
+    return (host or "127.0.0.1").strip("[]"), number
+
+
+class RelayClient:
+    """The remote coach's end: one connection, sends never block for long."""
+
+    def __init__(self, address: str, token: str) -> None:
+        self.address = address
+        self.token = token
+        self._sock: socket.socket | None = None
+        self._lock = threading.Lock()
+        self._closing = False
+
+    def connect(self, on_gone: Callable[[], Any] | None = None) -> None:
+        host, port = parse_address(self.address)
+        try:
+            sock = socket.create_connection((host, port), timeout=CONNECT_TIMEOUT)
+        except OSError as exc:
+            raise RelayError(f"no speech relay answered at {host}:{port} ({exc})") from exc
+        try:
+            sock.sendall(_line({"op": "hello", "token": self.token, "version": PROTOCOL}))
+            reply = _read_line(sock.makefile("rb"), MAX_LINE)
+        except (OSError, ValueError) as exc:
+            sock.close()
+            raise RelayError(f"the speech relay at {host}:{port} did not answer ({exc})") from exc
+        if not isinstance(reply, dict) or reply.get("ok") is not True:
+            sock.close()
+            why = reply.get("error", "no reason given") if isinstance(reply, dict) else "?"
+            raise RelayError(f"the speech relay at {host}:{port} refused us: {why}")
+        sock.settimeout(CONNECT_TIMEOUT)
+        self._sock = sock
+        if on_gone is not None:
+            threading.Thread(
+                target=self._watch, args=(sock, on_gone), name="relay-watch", daemon=True
+            ).start()
+
+    def _watch(self, sock: socket.socket, on_gone: Callable[[], Any]) -> None:
+        """The relay never speaks after the greeting: EOF or an error means it is gone."""
+        try:
+            with contextlib.suppress(OSError):
+                sock.settimeout(None)
+            while sock.recv(1024):
+                pass
+        except OSError:
+            pass
+        if not self._closing:
+            on_gone()
+
+    def send(self, msg: dict[str, Any]) -> bool:
+        sock = self._sock
+        if sock is None:
+            return False
+        with self._lock:
+            try:
+                sock.sendall(_line(msg))
+            except OSError:
+                return False
+        return True
+
+    def close(self) -> None:
+        self._closing = True
+        sock, self._sock = self._sock, None
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.sendall(_line({"op": "bye"}))
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+
+def _line(msg: dict[str, Any]) -> bytes:
+    return (json.dumps(msg, separators=(",", ":")) + "\n").encode()
+
+
+def _read_line(stream: Any, limit: int) -> Any:
+    raw = stream.readline(limit + 1)
+    if not raw:
+        raise ValueError("connection closed")
+    if len(raw) > limit:
+        raise ValueError(f"message longer than {limit} bytes")
+    return json.loads(raw)
+
+
+class Speaker(Protocol):
+    def cue(self, cue: Cue, due: float | None = None) -> None: ...
+    def flush(self) -> None: ...
+
+
+class RelayServer:
+    """Listens on 127.0.0.1 only; hands authenticated cues to a local voice."""
+
+    def __init__(
+        self,
+        token: str,
+        speaker: Speaker,
+        *,
+        port: int = DEFAULT_PORT,
+        captions: TextIO | None = None,
+        log: Callable[[str], Any] = lambda _msg: None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.token = token
+        self.speaker = speaker
+        self.captions = captions
+        self.log = log
+        self.clock = clock
+        self.received = 0
+        self.rejected = 0
+        relay = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            timeout = 3600  # an idle session between sets is fine; a dead one is not forever
+
+            def handle(self) -> None:
+                relay._serve(self.rfile, self.wfile, self.client_address)
+
+        class Server(socketserver.ThreadingTCPServer):
+            allow_reuse_address = True
+            daemon_threads = True
+
+        self._server = Server(("127.0.0.1", port), Handler)
+        self.port = self._server.server_address[1]
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> RelayServer:
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever(poll_interval=0.2)
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _reject(self, wfile: Any, peer: Any, why: str) -> None:
+        self.rejected += 1
+        self.log(f"rejected connection from {peer[0]}:{peer[1]}: {why}")
+        with contextlib.suppress(OSError):
+            wfile.write(_line({"ok": False, "error": why}))
+            wfile.flush()
+
+    def _serve(self, rfile: Any, wfile: Any, peer: Any) -> None:
+        try:
+            hello = _read_line(rfile, MAX_LINE)
+        except (ValueError, OSError) as exc:
+            self._reject(wfile, peer, f"bad greeting ({exc})")
+            return
+        token = hello.get("token") if isinstance(hello, dict) else None
+        if (
+            not isinstance(hello, dict)
+            or hello.get("op") != "hello"
+            or not isinstance(token, str)
+            or not hmac.compare_digest(token.encode(), self.token.encode())
+        ):
+            self._reject(wfile, peer, "wrong or missing token")
+            return
+        wfile.write(_line({"ok": True, "version": PROTOCOL}))
+        wfile.flush()
+        self.log(f"coach connected from {peer[0]}:{peer[1]}")
+        while True:
+            try:
+                msg = _read_line(rfile, MAX_LINE)
+            except (ValueError, OSError) as exc:
+                if str(exc) != "connection closed":
+                    self._reject(wfile, peer, f"malformed message ({exc})")
+                else:
+                    self.log("coach disconnected")
+                return
+            if not isinstance(msg, dict):
+                self._reject(wfile, peer, "malformed message (not an object)")
+                return
+            op = msg.get("op")
+            if op == "bye":
+                self.log("coach said goodbye")
+                return
+            if op == "flush":
+                self.speaker.flush()
+                continue
+            if op != "cue":
+                self._reject(wfile, peer, f"unknown message {str(op)[:40]!r}")
+                return
+            try:
+                cue = Cue(0.0, clean(str(msg["text"]))[:500], CueKind(msg.get("kind", "announce")))
+                late = max(0.0, float(msg.get("late", 0.0)))
+            except (KeyError, ValueError, TypeError) as exc:
+                self._reject(wfile, peer, f"malformed cue ({exc})")
+                return
+            self.received += 1
+            if self.captions is not None:
+                self.captions.write(cue.text + "\n")
+                self.captions.flush()
+            self.speaker.cue(cue, due=self.clock() - late)

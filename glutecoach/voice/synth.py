@@ -1,0 +1,129 @@
+"""Rendering phrases to WAV files, and the on-disk cache of rendered phrases.
+
+``save_to_file`` + ``runAndWait`` is the one pyttsx3 path that is reliable (a short phrase
+renders in about 10 ms); ``say`` is not (it blocks, drops queued phrases and deadlocks on
+``stop``). So we render to files and play them with a player we can stop.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import os
+import re
+import tempfile
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from glutecoach.voice import engine as _engine
+
+CACHE_LIMIT = 400  # rendered phrases kept on disk; the oldest go first
+
+
+def default_cache_dir() -> Path:
+    """Where rendered phrases are kept between sessions (under GLUTECOACH_HOME in tests)."""
+    home = os.environ.get("GLUTECOACH_HOME")
+    if home:
+        return Path(home).expanduser() / "cache" / "voice"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("glutecoach")) / "voice"
+
+
+def normalise(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def wav_duration(path: Path) -> float:
+    with wave.open(str(path), "rb") as w:
+        return w.getnframes() / float(w.getframerate())
+
+
+class Synth:
+    """One pyttsx3 engine, used from one thread only."""
+
+    def __init__(self, voice_id: str = "", rate: int = 170, volume: float = 1.0) -> None:
+        self.info = _engine.load()
+        self._engine: Any = _engine.open_engine(voice_id, rate, volume)
+        self.voice_known = True
+        self.configure(voice_id, rate, volume)
+
+    def configure(self, voice_id: str, rate: int, volume: float) -> None:
+        self.voice_known = _engine.configure(self._engine, voice_id, rate, volume)
+        self.voice_id = voice_id if self.voice_known else ""
+        self.rate = int(rate)
+        self.volume = round(float(volume), 2)
+
+    @property
+    def signature(self) -> str:
+        return f"{self.info.source}|{self.voice_id}|{self.rate}|{self.volume}"
+
+    def voices(self) -> list[dict[str, Any]]:
+        return _engine.list_voices(self._engine)
+
+    def render(self, text: str, path: Path) -> float:
+        """Write ``text`` as a WAV at ``path`` (atomically); return its duration in seconds."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(suffix=".wav", dir=path.parent)
+        os.close(fd)
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):  # pyttsx3 prints "Audio saved"
+                self._engine.save_to_file(text, tmp)
+                self._engine.runAndWait()
+            duration = wav_duration(Path(tmp))
+            if duration <= 0:
+                raise RuntimeError(f"the engine produced no audio for {text!r}")
+            os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        return duration
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    path: Path
+    duration: float
+    cached: bool
+    render_seconds: float = 0.0
+
+
+class PhraseCache:
+    """Rendered phrases keyed by text and voice settings, so a known cue plays at once."""
+
+    def __init__(self, root: Path, synth: Synth) -> None:
+        self.root = root
+        self.synth = synth
+        root.mkdir(parents=True, exist_ok=True)
+
+    def path_for(self, text: str) -> Path:
+        key = hashlib.sha1(f"{self.synth.signature}\0{normalise(text)}".encode()).hexdigest()
+        return self.root / f"{key[:20]}.wav"
+
+    def has(self, text: str) -> bool:
+        return self.path_for(text).is_file()
+
+    def get(self, text: str) -> Rendered:
+        import time
+
+        path = self.path_for(text)
+        if path.is_file():
+            try:
+                return Rendered(path, wav_duration(path), True)
+            except (wave.Error, EOFError, OSError):
+                path.unlink(missing_ok=True)
+        started = time.monotonic()
+        duration = self.synth.render(normalise(text), path)
+        # The text beside the sound: for people looking in the cache, and the test player.
+        path.with_suffix(".txt").write_text(normalise(text), encoding="utf-8")
+        return Rendered(path, duration, False, time.monotonic() - started)
+
+    def prune(self, keep: int = CACHE_LIMIT) -> int:
+        wavs = sorted(self.root.glob("*.wav"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in wavs[keep:]:
+            old.unlink(missing_ok=True)
+            old.with_suffix(".txt").unlink(missing_ok=True)
+        return max(0, len(wavs) - keep)

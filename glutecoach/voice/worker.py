@@ -1,0 +1,204 @@
+"""The speech worker: its own process (started by exec, never fork), owning the engine.
+
+It reads JSON lines on stdin and writes JSON lines on a private copy of its stdout; fds 1
+and 2 themselves point at /dev/null and a log file, so nothing pyttsx3, espeak, ALSA or a
+player prints can ever reach the user's terminal.
+
+Requests:  {"op": "say", "id": N, "text": T}   play T now, cutting whatever is playing
+           {"op": "stop"}                      cut the current utterance (handled at once)
+           {"op": "prerender", "texts": [...]} render these when idle, so they play at once
+           {"op": "config", "voice": V, "rate": R, "volume": X}
+           {"op": "quit"}
+Events:    {"ev": "ready", ...engine, player and audio output...}
+           {"ev": "started", "id": N, "duration": s, "cached": bool, "render_ms": ms}
+           {"ev": "finished", "id": N, "completed": bool}
+           {"ev": "failed", "id": N | None, "error": T, "fatal": bool}
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import queue
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+# Said in almost every session: rendered before the first cue so it plays at once.
+COMMON_PHRASES = (
+    *[str(n) for n in range(1, 21)],
+    "Switch sides",
+    "Rest",
+    "Go",
+    "Halfway",
+    "Get ready",
+)
+
+
+class Channel:
+    """The private event stream back to the app; thread-safe."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._lock = threading.Lock()
+
+    def send(self, **event: Any) -> None:
+        line = json.dumps(event, separators=(",", ":")) + "\n"
+        with self._lock:
+            try:
+                self._stream.write(line)
+                self._stream.flush()
+            except (BrokenPipeError, OSError, ValueError):
+                pass
+
+
+def claim_stdout() -> TextIO:
+    """Keep stdout for the protocol only; anything else printed goes to /dev/null."""
+    private = os.dup(1)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.close(null)
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+    return os.fdopen(private, "w", buffering=1, encoding="utf-8")
+
+
+@dataclass
+class Current:
+    id: int
+    text: str
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="glutecoach.voice.worker")
+    parser.add_argument("--cache", type=Path, required=True)
+    parser.add_argument("--voice", default="")
+    parser.add_argument("--rate", type=int, default=170)
+    parser.add_argument("--volume", type=float, default=1.0)
+    parser.add_argument("--no-prerender", action="store_true")
+    args = parser.parse_args(argv)
+
+    out = Channel(claim_stdout())
+    started = time.monotonic()
+    from glutecoach.voice.player import detect_output, find_player, make_player
+    from glutecoach.voice.synth import PhraseCache, Synth
+
+    try:
+        synth = Synth(args.voice, args.rate, args.volume)
+    except Exception as exc:
+        out.send(ev="failed", id=None, error=str(exc), fatal=True)
+        return 3
+    choice = find_player()
+    if choice is None:
+        out.send(ev="failed", id=None, error="no audio player found", fatal=True)
+        return 3
+    player = make_player(choice)
+    output = detect_output()
+    cache = PhraseCache(args.cache, synth)
+    with contextlib.suppress(OSError):
+        cache.prune()
+    out.send(
+        ev="ready",
+        engine=synth.info.describe(),
+        source=synth.info.source,
+        voice_known=synth.voice_known,
+        player=choice.name,
+        player_origin=choice.origin,
+        output=output.found,
+        output_how=output.how,
+        pid=os.getpid(),
+        seconds=round(time.monotonic() - started, 4),
+    )
+
+    commands: queue.Queue[dict[str, Any]] = queue.Queue()
+
+    def read_requests() -> None:
+        for line in sys.stdin:
+            try:
+                msg = json.loads(line)
+            except ValueError:
+                continue
+            if not isinstance(msg, dict):
+                continue
+            if msg.get("op") == "stop":
+                player.stop()  # at once, not behind a render
+            commands.put(msg)
+        commands.put({"op": "quit"})
+
+    threading.Thread(target=read_requests, name="requests", daemon=True).start()
+
+    pending: list[str] = [] if args.no_prerender else list(COMMON_PHRASES)
+    current: Current | None = None
+
+    def finish(completed: bool) -> None:
+        nonlocal current
+        if current is not None:
+            out.send(ev="finished", id=current.id, completed=completed)
+            current = None
+
+    while True:
+        if pending:
+            timeout: float | None = 0.0
+        elif current is not None:
+            timeout = 0.01
+        else:
+            timeout = None
+        try:
+            msg: dict[str, Any] | None = (
+                commands.get_nowait() if timeout == 0.0 else commands.get(timeout=timeout)
+            )
+        except queue.Empty:
+            msg = None
+
+        if msg is None and pending:
+            text = pending.pop(0)
+            with contextlib.suppress(Exception):
+                cache.get(text)
+        elif msg is not None:
+            op = msg.get("op")
+            if op == "quit":
+                player.stop()
+                finish(False)
+                return 0
+            if op == "stop":
+                player.stop()
+                finish(False)
+            elif op == "say":
+                uid = int(msg.get("id", 0))
+                text = str(msg.get("text", ""))
+                if current is not None:
+                    player.stop()
+                    finish(False)
+                try:
+                    rendered = cache.get(text)
+                    player.play(rendered.path)
+                except Exception as exc:
+                    out.send(ev="failed", id=uid, error=str(exc), fatal=False)
+                    continue
+                current = Current(uid, text)
+                out.send(
+                    ev="started",
+                    id=uid,
+                    duration=round(rendered.duration, 3),
+                    cached=rendered.cached,
+                    render_ms=round(rendered.render_seconds * 1000, 2),
+                )
+            elif op == "prerender":
+                texts = [str(t) for t in msg.get("texts", []) if str(t).strip()]
+                pending.extend(t for t in dict.fromkeys(texts) if t not in pending)
+            elif op == "config":
+                synth.configure(
+                    str(msg.get("voice", synth.voice_id)),
+                    int(msg.get("rate", synth.rate)),
+                    float(msg.get("volume", synth.volume)),
+                )
+        if current is not None and not player.playing():
+            finish(True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
