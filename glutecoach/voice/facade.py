@@ -239,9 +239,8 @@ class Voice:
         elif kind == "worker":
             if item[1] == self._generation:
                 self._worker_event(item[2], now)
-        elif kind == "relay-gone":
-            if self.mode == "relay" and item[1] is self._relay:
-                self._fall_back(f"the speech relay at {self._relay_addr} went away")
+        elif kind == "relay-gone" and self.mode == "relay" and item[1] is self._relay:
+            self._fall_back(f"the speech relay at {self._relay_addr} went away")
         return True
 
     def _flush(self) -> None:

@@ -211,10 +211,8 @@ def quiet_stderr() -> Iterator[None]:
 
     Only for one-shot commands and the worker, never the TUI process (Textual draws there).
     """
-    try:
+    with contextlib.suppress(OSError, ValueError):
         sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
     saved = os.dup(2)
     null = os.open(os.devnull, os.O_WRONLY)
     try:
