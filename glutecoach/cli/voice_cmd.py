@@ -1,9 +1,226 @@
-"""Commands registered by this side of the app (filled in by its issue)."""
+"""say, voices, doctor, relay: the speaking side's commands."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from glutecoach.errors import UserError
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    pass
+    fmt = argparse.RawDescriptionHelpFormatter
+
+    say = sub.add_parser(
+        "say",
+        help="speak a phrase, or render it to a WAV file",
+        description="Speak TEXT with the coach's voice, or with --to write it to a WAV "
+        "file instead (works with no sound card: handy to check the voice and rate).",
+        epilog='examples:\n  glutecoach say "Glute bridges"\n'
+        '  glutecoach say "Switch sides" --to switch.wav --rate 150',
+        formatter_class=fmt,
+    )
+    say.add_argument("text", metavar="TEXT", help="what to say")
+    say.add_argument("--to", metavar="FILE.wav", type=Path, help="write a WAV file, do not play")
+    say.add_argument("--rate", type=int, help="words per minute (default: your setting, 170)")
+    say.add_argument("--voice", metavar="ID", help="voice id from `glutecoach voices`")
+    say.add_argument("--volume", type=float, help="0.0 to 1.0 (default: your setting)")
+    say.set_defaults(func=cmd_say)
+
+    voices = sub.add_parser(
+        "voices",
+        help="list the voices the speech engine has",
+        description="List the voices you can use. Put an id in the settings (voice_id) "
+        "or pass it to `glutecoach say --voice ID`. The one in use is marked with *.",
+        epilog="example:\n  glutecoach voices --lang en",
+        formatter_class=fmt,
+    )
+    voices.add_argument("--lang", metavar="CODE", help="only voices for this language (en, de...)")
+    voices.set_defaults(func=cmd_voices)
+
+    doctor = sub.add_parser(
+        "doctor",
+        help="check speech, sound, terminal and folders; say what to fix",
+        description="Report in plain words which speech engine works (system or bundled), "
+        "which player and audio output were found, whether this is an SSH session, the "
+        "terminal's colour support and whether the config and data folders are writable. "
+        "Exit status 0 when speech works, 1 otherwise.",
+        formatter_class=fmt,
+    )
+    doctor.set_defaults(func=cmd_doctor)
+
+    relay = sub.add_parser(
+        "relay",
+        help="speak cues sent by glutecoach running on another machine over SSH",
+        description="Run this on your own computer. It listens on 127.0.0.1 only and "
+        "speaks (or prints) the cues a remote glutecoach sends through an SSH tunnel. It "
+        "prints a token and the exact commands to use on both sides.",
+        epilog="example:\n  glutecoach relay                 # then: ssh -R 4712:127.0.0.1:4712 "
+        "HOST\n  glutecoach relay --voice captions --port 5000\n",
+        formatter_class=fmt,
+    )
+    relay.add_argument("--port", type=int, default=4712, help="port on 127.0.0.1 (default 4712)")
+    relay.add_argument("--token", help="use this token instead of a random one")
+    relay.add_argument(
+        "--voice",
+        choices=("speech", "captions"),
+        default="speech",
+        help="speak the cues (default) or only print them",
+    )
+    relay.set_defaults(func=cmd_relay)
+
+
+def _settings() -> Any:
+    from glutecoach.store.settings import SettingsStore
+
+    store = SettingsStore()
+    for notice in store.notices:
+        print(f"glutecoach: {notice}", file=sys.stderr)
+    return store.value
+
+
+def cmd_say(args: argparse.Namespace) -> int:
+    from glutecoach.voice.engine import EngineUnavailable
+    from glutecoach.voice.player import detect_output, find_player, make_player, quiet_stderr
+    from glutecoach.voice.synth import PhraseCache, Synth, default_cache_dir
+
+    text = args.text.strip()
+    if not text:
+        raise UserError('say: give some text to say, e.g. glutecoach say "Glute bridges"')
+    s = _settings()
+    rate = args.rate if args.rate is not None else s.rate
+    volume = args.volume if args.volume is not None else s.volume
+    if not 40 <= rate <= 500:
+        raise UserError(f"say: --rate {rate} is out of range; use 40 to 500 words per minute")
+    if not 0.0 <= volume <= 1.0:
+        raise UserError(f"say: --volume {volume} is out of range; use 0.0 to 1.0")
+    voice_id = args.voice if args.voice is not None else s.voice_id
+    try:
+        synth = Synth(voice_id, rate, volume)
+    except EngineUnavailable as exc:
+        print(f"glutecoach: no speech engine: {exc}", file=sys.stderr)
+        return 1
+    if voice_id and not synth.voice_known:
+        print(
+            f"glutecoach: voice {voice_id!r} not found; using the default "
+            "(see `glutecoach voices`)",
+            file=sys.stderr,
+        )
+    if args.to is not None:
+        target = args.to.expanduser()
+        if target.is_dir():
+            raise UserError(f"say: {target} is a folder; give a file name ending in .wav")
+        try:
+            duration = synth.render(text, target)
+        except OSError as exc:
+            raise UserError(f"say: cannot write {target}: {exc.strerror}") from exc
+        print(f"Wrote {target} ({duration:.2f} s of speech, {synth.info.describe()})")
+        return 0
+    output = detect_output()
+    choice = find_player()
+    if not output.found or choice is None:
+        why = output.how if not output.found else "no audio player found"
+        print(
+            f"glutecoach: nothing can be heard here: {why}.\n"
+            "Use --to FILE.wav to write the speech to a file, or see `glutecoach doctor`.",
+            file=sys.stderr,
+        )
+        return 1
+    rendered = PhraseCache(default_cache_dir(), synth).get(text)
+    player = make_player(choice)
+    with quiet_stderr():
+        try:
+            player.play(rendered.path)
+        except Exception as exc:
+            print(f"glutecoach: could not play sound with {choice.name}: {exc}", file=sys.stderr)
+            return 1
+        deadline = time.monotonic() + rendered.duration + 5
+        try:
+            while player.playing() and time.monotonic() < deadline:
+                time.sleep(0.02)
+        finally:
+            player.stop()
+    return 0
+
+
+def cmd_voices(args: argparse.Namespace) -> int:
+    from glutecoach.voice.engine import EngineUnavailable, list_voices, open_engine
+
+    s = _settings()
+    try:
+        engine = open_engine()
+    except EngineUnavailable as exc:
+        print(f"glutecoach: no speech engine: {exc}", file=sys.stderr)
+        return 1
+    current = engine.getProperty("voice") or ""
+    chosen = s.voice_id or current
+    shown = 0
+    for v in list_voices(engine):
+        langs = ",".join(v["languages"])
+        if args.lang and not any(
+            lang.lower().startswith(args.lang.lower()) for lang in v["languages"]
+        ):
+            continue
+        mark = "*" if v["id"] == chosen else " "
+        print(f"{mark} {v['id']:<24} {v['name']:<28} {langs}")
+        shown += 1
+    if not shown:
+        print(f"glutecoach: no voice for language {args.lang!r}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    from glutecoach.voice.doctor import diagnose
+
+    report = diagnose()
+    print(report.render())
+    return 0 if report.speech_works else 1
+
+
+def cmd_relay(args: argparse.Namespace) -> int:
+    from glutecoach.voice import make_voice
+    from glutecoach.voice.relay import RelayServer, new_token
+
+    token = args.token or new_token()
+    if not 0 <= args.port <= 65535:
+        raise UserError(f"relay: --port {args.port} is not a port number (0-65535)")
+
+    def log(msg: str) -> None:
+        print(f"relay: {msg}", file=sys.stderr, flush=True)
+
+    speaker: Any
+    if args.voice == "speech":
+        speaker = make_voice("speech", _settings(), on_notice=log)
+    else:
+        speaker = make_voice("captions", _settings())
+    try:
+        server = RelayServer(token, speaker, port=args.port, captions=sys.stdout, log=log)
+    except OSError as exc:
+        speaker.close()
+        raise UserError(
+            f"relay: cannot listen on 127.0.0.1:{args.port} ({exc.strerror}); is another relay "
+            "running? Pick another port with --port."
+        ) from exc
+    port = server.port
+    doing = "speaking cues aloud" if args.voice == "speech" else "printing cues"
+    print(
+        f"Relay listening on 127.0.0.1:{port}, {doing}.\n"
+        f"Token: {token}\n"
+        f"1. From this computer, connect with:  ssh -R {port}:127.0.0.1:{port} HOST\n"
+        f"2. On HOST, run:  GLUTECOACH_RELAY=127.0.0.1:{port} GLUTECOACH_RELAY_TOKEN={token} "
+        "glutecoach run ROUTINE --voice relay\n"
+        "Ctrl-C stops the relay.",
+        flush=True,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+        speaker.close()
+    return 0

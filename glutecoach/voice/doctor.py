@@ -1,0 +1,148 @@
+"""``glutecoach doctor``: what works here, in plain words, and what would fix the rest."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Report:
+    lines: list[tuple[str, str]] = field(default_factory=list)
+    fixes: list[str] = field(default_factory=list)
+    speech_works: bool = False
+    engine_works: bool = False
+    output_found: bool = False
+
+    def add(self, label: str, text: str) -> None:
+        self.lines.append((label, text))
+
+    def render(self) -> str:
+        width = max(len(label) for label, _ in self.lines) + 2
+        out = [f"{label + ':':<{width}}{text}" for label, text in self.lines]
+        out.append("")
+        if self.speech_works:
+            out.append("Speech works here.")
+        else:
+            out.append("Speech will not be heard here; workouts use captions and the bell.")
+        for fix in self.fixes:
+            out.append(f"  - {fix}")
+        return "\n".join(out)
+
+
+def in_ssh() -> bool:
+    return any(os.environ.get(v) for v in ("SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY"))
+
+
+def colour_support() -> str:
+    if os.environ.get("NO_COLOR"):
+        return "off (NO_COLOR is set)"
+    term = os.environ.get("TERM", "")
+    colorterm = os.environ.get("COLORTERM", "").lower()
+    if colorterm in ("truecolor", "24bit"):
+        depth = "24-bit colour"
+    elif "256color" in term:
+        depth = "256 colours"
+    elif term in ("", "dumb"):
+        depth = "no colour (dumb or unknown terminal)"
+    else:
+        depth = "16 colours"
+    return f"{depth} (TERM={term or 'unset'}, COLORTERM={colorterm or 'unset'})"
+
+
+def writable(path: Path) -> str:
+    """Checked without creating anything: the nearest existing folder must take a file."""
+    probe = path
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        return f"{path}: NOT writable ({probe} is not a folder)"
+    try:
+        with tempfile.TemporaryFile(dir=probe):
+            pass
+    except OSError as exc:
+        return f"{path}: NOT writable ({exc.strerror})"
+    state = "exists" if path.exists() else f"will be created inside {probe}"
+    return f"{path}: writable ({state})"
+
+
+def diagnose() -> Report:
+    from glutecoach.store import paths
+    from glutecoach.voice import engine
+    from glutecoach.voice.player import detect_output, find_player
+    from glutecoach.voice.relay import RelayClient, RelayError
+
+    report = Report()
+    info = engine.load()
+    if info.ok:
+        try:
+            from glutecoach.voice.synth import Synth
+
+            with tempfile.TemporaryDirectory() as tmp:
+                started = time.monotonic()
+                duration = Synth().render("Ready", Path(tmp) / "ready.wav")
+                took = (time.monotonic() - started) * 1000
+            report.engine_works = True
+            report.add(
+                "Speech engine",
+                f"works: {info.describe()}; rendered a test word ({duration:.2f} s of audio) "
+                f"in {took:.0f} ms",
+            )
+        except Exception as exc:
+            report.add("Speech engine", f"found {info.describe()} but it failed: {exc}")
+            report.fixes.append("Reinstall pyttsx3 and espeakng-loader (pip install -U ...).")
+    else:
+        report.add("Speech engine", f"none: {info.detail}")
+        report.fixes.append(
+            "Install a speech engine: pip install espeakng-loader (bundled espeak-ng), "
+            "or apt install libespeak-ng1."
+        )
+
+    choice = find_player()
+    report.add("Player", f"{choice.name} ({choice.origin})" if choice else "none found")
+    output = detect_output()
+    report.output_found = output.found
+    report.add("Audio output", ("found: " if output.found else "none: ") + output.how)
+
+    ssh = in_ssh()
+    report.add("SSH session", "yes" if ssh else "no")
+    relay = os.environ.get("GLUTECOACH_RELAY", "")
+    if relay:
+        client = RelayClient(relay, os.environ.get("GLUTECOACH_RELAY_TOKEN", ""))
+        try:
+            client.connect()
+            client.close()
+            report.add("Speech relay", f"{relay} answered and accepted the token")
+            report.output_found = True
+        except RelayError as exc:
+            report.add("Speech relay", f"{relay} set but not usable: {exc}")
+            report.fixes.append(
+                "Start `glutecoach relay` on your own computer and check the forwarded port "
+                "and GLUTECOACH_RELAY_TOKEN."
+            )
+    else:
+        report.add("Speech relay", "not set (GLUTECOACH_RELAY)")
+    if not output.found and not relay:
+        if ssh:
+            report.fixes.append(
+                "You are connected over SSH: run `glutecoach relay` on your own computer, "
+                "connect with `ssh -R 4712:127.0.0.1:4712 HOST` and set the two variables "
+                "it prints, so your own computer speaks the cues."
+            )
+            report.fixes.append(
+                "Or turn on the bell and desktop notifications (settings: bell, notify): "
+                "they reach your own terminal through SSH."
+            )
+        else:
+            report.fixes.append(
+                "Connect speakers or headphones, or start a sound server (PipeWire or "
+                "PulseAudio). Until then captions and the bell stand in."
+            )
+    report.add("Terminal", colour_support())
+    report.add("Config folder", writable(paths.config_dir()))
+    report.add("Data folder", writable(paths.data_dir()))
+    report.speech_works = report.engine_works and report.output_found
+    return report
