@@ -197,7 +197,7 @@ class _Builder:
     ) -> None:
         line = _Timeline(seconds)
         name = _spoken_name(planned)
-        opener = "Get ready. First up:" if kind is StepKind.LEAD_IN else "Next up:"
+        opener = "First up:" if kind is StepKind.LEAD_IN else "Next up:"
         named = line.place(0, f"{opener} {name}.", CueKind.ANNOUNCE)
         line.countdown()
         setup = planned.rung.setup or planned.exercise.setup
