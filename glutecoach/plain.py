@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from typing import IO, Any
 
+from glutecoach.engine.describe import describe_step, mmss
 from glutecoach.engine.model import Plan
 from glutecoach.engine.session import (
     CueDue,
@@ -33,11 +34,6 @@ from glutecoach.engine.session import (
 
 KEYS_HELP = "Keys: space pause/resume, n next, p back, m mute, r repeat, q stop."
 MAX_SLEEP = 1.0
-
-
-def _mmss(seconds: float) -> str:
-    seconds = int(round(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 class _Keyboard:
@@ -94,12 +90,10 @@ class PlainRunner:
             self.out.flush()
 
     def handle(self, events: list[Event]) -> None:
-        from glutecoach.cli.engine_cmd import describe_step
-
         for event in events:
             if isinstance(event, StepStarted):
                 step = event.step
-                self.say(f"-- {describe_step(self.plan, step)} ({_mmss(step.seconds)})")
+                self.say(f"-- {describe_step(self.plan, step)} ({mmss(step.seconds)})")
                 nxt = (
                     self.plan.steps[event.index + 1]
                     if event.index + 1 < len(self.plan.steps)
@@ -114,7 +108,7 @@ class PlainRunner:
                     if event.index >= len(self.plan.steps)
                     else self.plan.steps[event.index].start
                 )
-                self.say(f"{_mmss(start + event.cue.at):>6}  {event.cue.text}")
+                self.say(f"{mmss(start + event.cue.at):>6}  {event.cue.text}")
                 self.last_cue = event.cue
                 self.voice.cue(event.cue, self.clock() - event.late)
             elif isinstance(event, StepEnded):
@@ -166,7 +160,7 @@ class PlainRunner:
 
     def run(self, keyboard: _Keyboard | None) -> str:
         session = self.session
-        summary = f"{self.plan.routine.name}: {_mmss(self.plan.total_seconds)}"
+        summary = f"{self.plan.routine.name}: {mmss(self.plan.total_seconds)}"
         self.say(summary + (f". {KEYS_HELP}" if keyboard else ""))
         session.start()
         try:
@@ -239,7 +233,7 @@ def run_plain(routine_id: str, *, voice: str | None = None, record: bool = True)
         store.close()
     state = runner.session.state()
     print(
-        f"Session {status}: {_mmss(runner.session.active_seconds)} active, "
-        f"{_mmss(state.routine_elapsed)} of {_mmss(plan.total_seconds)} of the routine."
+        f"Session {status}: {mmss(runner.session.active_seconds)} active, "
+        f"{mmss(state.routine_elapsed)} of {mmss(plan.total_seconds)} of the routine."
     )
     return 0

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from glutecoach.errors import UserError
+from glutecoach.engine.describe import describe_step, mmss
 from glutecoach.store import paths
 
 VOICE_CHOICES = ("auto", "speech", "relay", "captions", "off")
@@ -75,11 +75,6 @@ def _open_store(history: bool = True) -> Any:
     return store
 
 
-def mmss(seconds: float) -> str:
-    seconds = int(round(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
-
-
 def cmd_routines(args: argparse.Namespace) -> int:
     from glutecoach.coach import make_plan
     from glutecoach.engine.routines import load_routines
@@ -132,7 +127,7 @@ def cmd_routines(args: argparse.Namespace) -> int:
         print(f"{row['id']:<16} {mmss(row['total_seconds']):>6}  {row['name']}")
         print(f"    {', '.join(row['exercises'])}")
         extra = [f"needs: {', '.join(row['equipment'])}"] if row["equipment"] else []
-        if not row["source"] == "built-in":
+        if row["source"] != "built-in":
             extra.append(f"from {row['source']}")
         if extra:
             print(f"    {'; '.join(extra)}")
@@ -162,32 +157,6 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
-def describe_step(plan: Any, step: Any) -> str:
-    """One line for a step, e.g. "Work: Clamshell, set 1 of 3, left, 10 reps"."""
-    from glutecoach.engine.model import StepKind
-
-    planned = plan.exercises.get(step.exercise) if step.exercise else None
-    name = planned.exercise.name if planned else ""
-    if (planned and planned.level > 1) or (planned and planned.substituted):
-        name += f" ({planned.rung.name})"
-    label = {
-        StepKind.LEAD_IN: "Get ready",
-        StepKind.TRANSITION: "Next up",
-        StepKind.WORK: "Work",
-        StepKind.REST: "Rest",
-        StepKind.SWITCH: "Switch sides",
-    }[step.kind]
-    parts = [f"{label}: {name}" if name else label]
-    if step.kind is StepKind.WORK:
-        if step.sets and step.sets > 1:
-            parts.append(f"set {step.set} of {step.sets}")
-        if step.side:
-            parts.append(str(step.side))
-        if step.reps:
-            parts.append(f"{step.reps} reps")
-    return ", ".join(parts)
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     if not args.plain:
         from glutecoach.cli.app_cmd import open_app
@@ -206,7 +175,3 @@ def cmd_locate(args: argparse.Namespace) -> int:
     else:
         print(paths.LOCATIONS[args.what]())
     return 0
-
-
-def fail(message: str) -> UserError:
-    return UserError(message)

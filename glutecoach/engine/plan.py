@@ -228,8 +228,9 @@ class _Builder:
         for set_number in range(1, entry.sets + 1):
             for side_index, side in enumerate(sides):
                 self.work(seconds, entry, planned, set_number, side, tempo, common)
-                if side_index + 1 < len(sides):
-                    self.switch(planned, sides[side_index + 1], set_number, entry, common)
+                following = sides[side_index + 1] if side_index + 1 < len(sides) else None
+                if following is not None:
+                    self.switch(planned, following, set_number, entry, common)
             if set_number < entry.sets:
                 self.rest(planned, set_number + 1, entry, sides[0], common)
 

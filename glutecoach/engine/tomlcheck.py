@@ -130,10 +130,16 @@ def read_toml(path: Path) -> tuple[dict[str, Any], LineIndex]:
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = _TOML_LINE.search(message)
-        line = int(found.group(1)) if found else None
+        syntax_line = int(found.group(1)) if found else None
         message = _TOML_LINE.sub("", message).strip()
         raise FileProblems(
-            [Problem(path, f"is not valid TOML: {message[:1].lower()}{message[1:]}", line=line)]
+            [
+                Problem(
+                    path,
+                    f"is not valid TOML: {message[:1].lower()}{message[1:]}",
+                    line=syntax_line,
+                )
+            ]
         ) from exc
     return data, LineIndex(text)
 
@@ -202,7 +208,7 @@ class Checker:
         if not low <= value <= high:
             self.add(_join(keypath, key), f"{value} is out of range; use {low:g} to {high:g}")
             return None
-        return value
+        return float(value)
 
     def strings(self, table: Mapping[str, Any], keypath: str, key: str) -> list[str] | None:
         value = table.get(key)
