@@ -1,0 +1,14 @@
+"""Every test runs with its own GLUTECOACH_HOME, never the developer's real config or data."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("GLUTECOACH_HOME", str(home))
+    monkeypatch.delenv("GLUTECOACH_RELAY", raising=False)
+    monkeypatch.delenv("GLUTECOACH_RELAY_TOKEN", raising=False)
+    return home
