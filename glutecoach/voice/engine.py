@@ -153,8 +153,13 @@ def configure(engine: Any, voice_id: str, rate: int, volume: float) -> bool:
     engine.setProperty("volume", max(0.0, min(1.0, float(volume))))
     if not voice_id:
         return True
+    # pyttsx3 queues setProperty and swallows the engine's error, so check the id first.
+    known = {v.id.lower(): v.id for v in engine.getProperty("voices")}
+    real = known.get(voice_id.lower())
+    if real is None:
+        return False
     try:
-        engine.setProperty("voice", voice_id)
+        engine.setProperty("voice", real)
     except (ValueError, KeyError):
         return False
     return True

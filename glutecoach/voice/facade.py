@@ -98,8 +98,9 @@ class Voice:
         self._last: Cue | None = None
         self._pending_prepare: list[str] = []
         self._inbox: queue.Queue[tuple[Any, ...]] = queue.Queue()
-        self._idle = threading.Event()
-        self._idle.set()
+        self._cond = threading.Condition()
+        self._unhandled = 0  # caller requests posted but not yet handled
+        self._quiet = True  # nothing speaking or waiting in the policy
         self._thread = threading.Thread(target=self._run, name="voice", daemon=True)
         if self.muted and self.mode in ("speech", "relay"):
             self.state = "muted"
@@ -144,12 +145,8 @@ class Voice:
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Block until nothing is speaking or waiting (for the closing line before exit)."""
-        deadline = time.monotonic() + timeout
-        time.sleep(0.02)
-        while time.monotonic() < deadline:
-            if self._inbox.empty() and self._idle.wait(timeout=0.05) and self._inbox.empty():
-                return True
-        return False
+        with self._cond:
+            return self._cond.wait_for(lambda: self._unhandled == 0 and self._quiet, timeout)
 
     def close(self) -> None:
         self._post("close")
@@ -157,9 +154,9 @@ class Voice:
             self._thread.join(timeout=2.0)
 
     def _post(self, *item: Any) -> None:
-        if item[0] in ("cue", "repeat", "prepare"):
-            self._idle.clear()
-        self._inbox.put(item)
+        with self._cond:
+            self._unhandled += 1
+        self._inbox.put(("call", *item))
 
     def _terminal(self, text: str) -> None:
         if self._write is None:
@@ -178,13 +175,20 @@ class Voice:
             except queue.Empty:
                 self._do(self._policy.tick(self._clock()))
                 continue
+            call = item[0] == "call"
+            if call:
+                item = item[1:]
             try:
                 if self._handle(item) is False:
                     return
             except Exception as exc:  # a voice bug must not end the workout
                 self._fall_back(f"the voice hit an internal error ({exc})")
-            if self._policy.speaking is None and not self._policy.queue:
-                self._idle.set()
+            finally:
+                with self._cond:
+                    if call:
+                        self._unhandled -= 1
+                    self._quiet = self._policy.speaking is None and not self._policy.queue
+                    self._cond.notify_all()
 
     def _begin(self) -> None:
         if self.mode == "relay":
@@ -381,7 +385,6 @@ class Voice:
     def _shutdown(self) -> None:
         self._policy.reset(available=False)
         self._stop_speakers()
-        self._idle.set()
 
     def _notice(self, text: str) -> None:
         self.notices.append(text)
