@@ -1,14 +1,63 @@
-"""Opening the TUI."""
+"""Opening the TUI: ``glutecoach`` alone, or ``glutecoach run ROUTINE`` (without --plain)."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from typing import Any
+
+from glutecoach.errors import UserError
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    pass
+    p = sub.add_parser(
+        "app",
+        help="open the full-screen app (the same as no command)",
+        description="Open the app: pick a routine with the arrow keys and Enter; ? shows keys.",
+    )
+    p.set_defaults(func=open_app)
+
+
+class _NotRecorded:
+    """History for ``--no-history``: levels still come from the store, nothing is written."""
+
+    enabled = False
+    why_disabled = "this run was started with --no-history"
+
+    class _Record:
+        def step_finished(self, *args: Any) -> None:
+            pass
+
+        def finish(self, *args: Any) -> None:
+            pass
+
+        def rate(self, *args: Any) -> None:
+            pass
+
+    def begin(self, *args: Any, **kwargs: Any) -> _Record:
+        return self._Record()
+
+    def sessions(self, *args: Any, **kwargs: Any) -> list[Any]:
+        return []
 
 
 def open_app(args: argparse.Namespace) -> int:
-    print("glutecoach: the terminal app is not built yet; try `glutecoach plan desk-reset`.")
+    routine = getattr(args, "routine", None)
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        hint = f"glutecoach run {routine} --plain" if routine else "glutecoach run ROUTINE --plain"
+        raise UserError(f"the app needs a terminal; for pipes and scripts use `{hint}`.")
+    if routine is not None:
+        from glutecoach.coach import find_routine
+
+        routine = find_routine(routine).id  # a clear message and exit 2 before the screen opens
+    from glutecoach.app import GlutecoachApp
+    from glutecoach.store import open_store
+
+    store = open_store()
+    if getattr(args, "no_history", False):
+        store.history = _NotRecorded()  # type: ignore[assignment]
+    try:
+        GlutecoachApp(store, routine=routine, voice_mode=getattr(args, "voice", None)).run()
+    finally:
+        store.close()
     return 0

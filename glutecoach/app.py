@@ -1,0 +1,234 @@
+"""The Textual App: wiring only. Screens do the work; services hang off the app.
+
+Screens reach the store, the clock and the voice factory through ``self.app`` so tests can
+inject a fixed clock, an isolated store and a recording voice from one place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import difflib
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+
+from glutecoach.screens.palette import CoachCommands
+from glutecoach.screens.routines import RoutinesScreen
+from glutecoach.themes import ANSI_THEME, DEFAULT_THEME, PHASE_DEFAULTS, load_themes
+
+if TYPE_CHECKING:
+    from glutecoach.store.settings import Settings
+
+Clock = Callable[[], float]
+
+
+class GlutecoachApp(App[None]):
+    # The routine list is the default screen, and Textual loads no CSS_PATH for that one.
+    CSS_PATH = ["app.tcss", "screens/routines.tcss"]  # noqa: RUF012
+    TITLE = "glutecoach"
+    COMMANDS = {CoachCommands}  # noqa: RUF012 (Textual's own annotation)
+    NOTIFICATION_TIMEOUT = 6
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]  # noqa: RUF012
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]  # noqa: RUF012
+    BINDINGS = [  # noqa: RUF012
+        Binding(
+            "question_mark,f1",
+            "help",
+            "Help",
+            id="help",
+            tooltip="Every key on this screen, from the real bindings",
+        ),
+        Binding("s", "settings", "Settings", id="settings", tooltip="Voice, timing and theme"),
+        Binding("h", "history", "History", id="history", tooltip="Past workouts"),
+        Binding("l", "levels", "Levels", id="levels", tooltip="Your level on each exercise"),
+        Binding(
+            "ctrl+q",
+            "quit",
+            "Quit",
+            id="quit",
+            show=False,
+            priority=True,
+            tooltip="Quit at once (a workout in progress is saved as partial)",
+        ),
+    ]
+
+    def __init__(
+        self,
+        store: Any,
+        *,
+        routine: str | None = None,
+        voice_mode: str | None = None,
+        clock: Clock = time.monotonic,
+        voice_factory: Callable[..., Any] | None = None,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.clock = clock
+        self.voice_factory = voice_factory
+        self.voice_mode = voice_mode
+        self.start_routine = routine
+        self.terminal_log: list[str] = []  # what write_terminal sent while headless (tests)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._startup_notices: list[tuple[str, str]] = []
+        self._load_theme_files()
+
+    # -- themes and settings ---------------------------------------------------------------
+
+    @property
+    def settings(self) -> Settings:
+        return self.store.settings.value  # type: ignore[no-any-return]
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(PHASE_DEFAULTS)
+
+    def _load_theme_files(self) -> None:
+        from glutecoach.store.paths import themes_dir
+
+        loaded = load_themes(themes_dir())
+        self.theme_names = sorted(loaded.themes, key=lambda n: (n not in loaded.builtin, n))
+        for theme in loaded.themes.values():
+            self.register_theme(theme)
+        if loaded.problems:
+            self._startup_notices.append(
+                (
+                    "Some theme files could not be used:\n" + "\n".join(map(str, loaded.problems)),
+                    "error",
+                )
+            )
+        wanted = self.settings.theme
+        if wanted not in loaded.themes:
+            self._startup_notices.append(
+                (f'Theme "{wanted}" is not installed; using {DEFAULT_THEME}.', "warning")
+            )
+            wanted = DEFAULT_THEME
+        if wanted == DEFAULT_THEME and self._sixteen_colours():
+            wanted = ANSI_THEME  # the truecolour palette downsamples badly to 16 colours
+        self.theme = wanted
+
+    def _sixteen_colours(self) -> bool:
+        return self.console.color_system in ("standard", "windows")
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Make a saved change visible at once on every open screen."""
+        if settings.theme in self.available_themes and settings.theme != self.theme:
+            self.theme = settings.theme
+        for screen in self.screen_stack:
+            hook = getattr(screen, "settings_changed", None)
+            if hook is not None:
+                hook(settings)
+
+    def binding_ids(self) -> set[str]:
+        from glutecoach.screens import all_screen_classes
+
+        ids = {b.id for b in self.BINDINGS if isinstance(b, Binding) and b.id}
+        for cls in all_screen_classes():
+            ids.update(b.id for b in cls.BINDINGS if isinstance(b, Binding) and b.id)
+        return ids
+
+    def _apply_keymap(self) -> None:
+        keys = dict(self.settings.keys)
+        known = self.binding_ids()
+        for binding_id in sorted(set(keys) - known):
+            close = difflib.get_close_matches(binding_id, sorted(known), n=1)
+            hint = f' Did you mean "{close[0]}"?' if close else ""
+            self.notify(
+                f'config.toml [keys]: no key binding has the id "{binding_id}".{hint}',
+                severity="warning",
+            )
+            del keys[binding_id]
+        if keys:
+            self.set_keymap(keys)
+
+    # -- lifecycle ----------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen[Any]:
+        return RoutinesScreen()
+
+    def on_mount(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        for message, severity in self._startup_notices:
+            self.notify(message, severity=severity, timeout=12)  # type: ignore[arg-type]
+        for notice in getattr(self.store, "notices", []):
+            self.notify(str(notice), severity="warning", timeout=12)
+        self._apply_keymap()
+        if self.start_routine is not None:
+            self.call_after_refresh(self.screen.start_routine, self.start_routine)  # type: ignore[attr-defined]
+
+    # -- threads and the terminal -------------------------------------------------------------
+
+    def from_any_thread(self, callback: Callable[..., Any], *args: Any) -> None:
+        """Run ``callback`` on the UI thread without waiting for it.
+
+        Not ``call_from_thread``: that blocks the caller until the UI runs the callback, and
+        the voice worker calling it while the UI thread joins that worker would deadlock.
+        """
+        if self._loop is None or threading.get_ident() == self._thread_id:
+            callback(*args)
+        else:
+            # A closed loop means the app is gone: there is nothing left to update.
+            with contextlib.suppress(RuntimeError):
+                self._loop.call_soon_threadsafe(callback, *args)
+
+    def write_terminal(self, text: str) -> None:
+        """Send BEL / OSC escapes to the user's terminal through Textual's own output."""
+        driver = self._driver
+        if driver is None or self.is_headless:
+            self.terminal_log.append(text)
+            return
+        driver.write(text)
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        from glutecoach.screens.help import HelpScreen
+        from glutecoach.screens.settings import SettingsScreen
+
+        screen = self.screen
+        if action == "help":
+            return not isinstance(screen, HelpScreen)
+        if action == "settings":
+            return not isinstance(screen, SettingsScreen | HelpScreen)
+        if action in ("history", "levels"):
+            return getattr(screen, "ALLOW_BROWSING", False)
+        return True
+
+    def action_help(self) -> None:
+        from glutecoach.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen(self.screen))
+
+    def action_settings(self) -> None:
+        from glutecoach.screens.settings import SettingsScreen
+
+        self.push_screen(SettingsScreen())
+
+    def _push_optional(self, module: str, name: str, what: str) -> None:
+        import importlib
+
+        try:
+            screen_class = getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError):
+            self.notify(f"{what} is not part of this build yet.", severity="warning")
+            return
+        self.push_screen(screen_class())
+
+    def action_history(self) -> None:
+        self._push_optional("glutecoach.screens.history", "HistoryScreen", "History")
+
+    def action_levels(self) -> None:
+        self._push_optional("glutecoach.screens.levels", "LevelsScreen", "The levels screen")
+
+    def action_use_theme(self, name: str) -> None:
+        try:
+            self.store.settings.update(theme=name)
+        except Exception as exc:  # a settings file problem must not stop the theme change
+            self.notify(f"Theme applied but not saved: {exc}", severity="warning")
+            self.theme = name
+            return
+        self.apply_settings(self.settings)

@@ -1,0 +1,19 @@
+"""What every glutecoach screen shares: a palette area name and its own palette commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from textual.screen import Screen
+
+PaletteCommand = tuple[str, str, Callable[[], Any]]
+
+
+class CoachScreen(Screen[None]):
+    AREA = "app"  # the prefix of this screen's commands in the palette ("workout: pause")
+    ALLOW_BROWSING = True  # whether history and levels may open on top of this screen
+
+    def palette_commands(self) -> Iterable[PaletteCommand]:
+        """Commands beyond the key bindings that make sense here (e.g. start a named routine)."""
+        return ()

@@ -1,0 +1,232 @@
+"""Routines: pick what to do. Built-in and user routines, with broken files shown, not hidden."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from glutecoach.screens.base import CoachScreen, PaletteCommand
+from glutecoach.screens.words import span, step_line
+from glutecoach.widgets.line import Line
+
+
+class RoutinesScreen(CoachScreen):
+    AREA = "routine"
+    CSS_PATH = "routines.tcss"
+    BINDINGS = [  # noqa: RUF012
+        Binding(
+            "enter",
+            "start",
+            "Start",
+            id="start",
+            priority=True,
+            tooltip="Start the highlighted routine",
+        ),
+        Binding("down,j", "move(1)", "Down", id="down", show=False, tooltip="Next routine"),
+        Binding("up,k", "move(-1)", "Up", id="up", show=False, tooltip="Previous routine"),
+        Binding(
+            "ctrl+r",
+            "reload",
+            "Reload",
+            id="reload",
+            show=False,
+            tooltip="Read the routine files again after editing them",
+        ),
+        Binding("q,escape", "quit_app", "Quit", id="back", tooltip="Leave glutecoach"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.routines: dict[str, Any] = {}
+        self.broken: dict[str, Any] = {}
+        self.plans: dict[str, Any] = {}
+        self.plan_errors: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Line("Routines", id="heading")
+        with Horizontal(id="body"):
+            yield OptionList(id="routine-list")
+            with VerticalScroll(id="detail"):
+                yield Static(id="detail-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    # -- data -----------------------------------------------------------------------------------
+
+    def load(self) -> None:
+        from glutecoach.coach import make_plan
+        from glutecoach.engine.routines import load_routines
+        from glutecoach.store.paths import routines_dir
+
+        found = load_routines(routines_dir())
+        self.routines = dict(found.routines)
+        self.broken = dict(found.broken)
+        self.plans.clear()
+        self.plan_errors.clear()
+        for routine_id, routine in self.routines.items():
+            try:
+                self.plans[routine_id] = make_plan(routine, self.app.store)  # type: ignore[attr-defined]
+            except Exception as exc:  # one unplannable routine must not hide the others
+                self.plan_errors[routine_id] = str(exc)
+        listing = self.query_one("#routine-list", OptionList)
+        previous = listing.highlighted_option.id if listing.highlighted_option else None
+        listing.clear_options()
+        options = []
+        for routine_id, routine in sorted(
+            self.routines.items(), key=lambda item: (not item[1].builtin, item[1].name.lower())
+        ):
+            plan = self.plans.get(routine_id)
+            length = span(plan.total_seconds) if plan else "cannot plan"
+            options.append(
+                Option(Content.assemble(routine.name, "  ", (length, "dim")), id=routine_id)
+            )
+        for broken_id in sorted(self.broken):
+            options.append(
+                Option(
+                    Content.assemble(("! ", "bold"), broken_id, "  ", ("broken", "dim")),
+                    id=f"broken:{broken_id}",
+                )
+            )
+        listing.add_options(options)
+        if options:
+            ids = [o.id for o in options]
+            listing.highlighted = ids.index(previous) if previous in ids else 0
+        listing.focus()
+        self._show_detail()
+
+    # -- detail pane ----------------------------------------------------------------------------
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show_detail()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_start()
+
+    def _selected_id(self) -> str | None:
+        option = self.query_one("#routine-list", OptionList).highlighted_option
+        return option.id if option else None
+
+    def _show_detail(self) -> None:
+        from rich.markup import escape
+
+        detail = self.query_one("#detail-text", Static)
+        selected = self._selected_id()
+        if selected is None:
+            detail.update("No routines found. Put routine files (.toml) in the routines folder.")
+            return
+        if selected.startswith("broken:"):
+            broken = self.broken[selected.removeprefix("broken:")]
+            lines = [f"[b]This routine file has problems[/b]\n{escape(str(broken.path))}\n"]
+            lines += [f"• {escape(str(p))}" for p in broken.problems]
+            lines.append("\nFix the file, then press Ctrl+R to read it again.")
+            detail.update("\n".join(lines))
+            return
+        routine = self.routines[selected]
+        plan = self.plans.get(selected)
+        lines = [f"[b]{escape(routine.name)}[/b]"]
+        if routine.description:
+            lines.append(escape(routine.description))
+        if plan is None:
+            lines.append(f"\n[b]Cannot build a plan:[/b] {escape(self.plan_errors[selected])}")
+            detail.update("\n".join(lines))
+            return
+        lines.append(f"\n[b]{span(plan.total_seconds)}[/b] in {len(plan.steps)} steps")
+        equipment = sorted(
+            {
+                item
+                for p in plan.exercises.values()
+                for item in p.exercise.equipment
+                if not p.substituted
+            }
+            | {item for p in plan.exercises.values() for item in p.rung.equipment}
+        )
+        lines.append("Needs: " + (", ".join(equipment) if equipment else "nothing but a mat"))
+        lines.append("\n[b]Exercises[/b]")
+        for planned in plan.exercises.values():
+            swap = " (no-band version)" if planned.substituted else ""
+            lines.append(
+                f"• {escape(planned.exercise.name)}, level {planned.level}: "
+                f"{escape(planned.rung.name)}{swap}"
+            )
+        lines.append("\n[b]Plan[/b]")
+        for step in plan.steps:
+            lines.append(
+                f"[dim]{int(step.start) // 60}:{int(step.start) % 60:02d}[/]  "
+                f"{escape(step_line(plan, step))}  [dim]{span(step.seconds)}[/]"
+            )
+        detail.update("\n".join(lines))
+        self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
+
+    # -- actions --------------------------------------------------------------------------------
+
+    def action_move(self, delta: int) -> None:
+        listing = self.query_one("#routine-list", OptionList)
+        if delta > 0:
+            listing.action_cursor_down()
+        else:
+            listing.action_cursor_up()
+
+    def action_reload(self) -> None:
+        self.load()
+        self.notify("Routines read again.")
+
+    def action_quit_app(self) -> None:
+        self.app.exit()
+
+    def action_start(self) -> None:
+        selected = self._selected_id()
+        if selected is None:
+            return
+        if selected.startswith("broken:"):
+            self.notify(
+                "This routine file has problems (listed on the right). Fix it and press Ctrl+R.",
+                severity="warning",
+            )
+            return
+        self.start_routine(selected)
+
+    def find(self, wanted: str) -> str | None:
+        """A routine id from an id or a name, as typed on the command line."""
+        if wanted in self.routines:
+            return wanted
+        folded = wanted.casefold()
+        for routine_id, routine in self.routines.items():
+            if routine.name.casefold() == folded or routine_id.casefold() == folded:
+                return routine_id
+        return None
+
+    def start_routine(self, wanted: str) -> None:
+        from glutecoach.screens.workout import WorkoutScreen
+
+        routine_id = self.find(wanted)
+        if routine_id is None:
+            self.notify(f'There is no routine called "{wanted}".', severity="error")
+            return
+        plan = self.plans.get(routine_id)
+        if plan is None:
+            self.notify(self.plan_errors.get(routine_id, "Cannot plan it."), severity="error")
+            return
+        self.app.push_screen(WorkoutScreen(plan))
+
+    def palette_commands(self) -> list[PaletteCommand]:
+        return [
+            (
+                f"routine: start {routine.name}",
+                f"{span(self.plans[rid].total_seconds)}",
+                lambda rid=rid: self.start_routine(rid),
+            )
+            for rid, routine in self.routines.items()
+            if rid in self.plans
+        ]
+
+    def settings_changed(self, settings: Any) -> None:
+        """Lead-in, tempo and equipment change the plans, so build them again."""
+        self.load()

@@ -1,0 +1,165 @@
+"""Settings: every change is checked, saved and applied at once (no Save button to forget).
+
+Values go through ``store.settings.update``, the same validation the config file gets, so
+the screen cannot store something the file would reject; a rejected value is shown
+beside its field and the old one stays.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Footer, Input, Label, Select, Switch
+
+from glutecoach.screens.base import CoachScreen
+from glutecoach.store.settings import Settings
+from glutecoach.widgets.line import Line
+
+VOICE_CHOICES = [
+    ("Speak if possible (auto)", "auto"),
+    ("Speak (this computer)", "speech"),
+    ("Bell and notifications (relay)", "relay"),
+    ("Captions only", "captions"),
+    ("Off", "off"),
+]
+
+
+def _number(text: str, kind: type[int] | type[float]) -> int | float | None:
+    text = text.strip()
+    if not text:
+        return None
+    return kind(text)
+
+
+class SettingsScreen(CoachScreen):
+    AREA = "settings"
+    CSS_PATH = "settings.tcss"
+    BINDINGS = [  # noqa: RUF012
+        Binding("q,escape", "close", "Close", id="back", tooltip="Back; changes are already saved"),
+        Binding("down", "app.focus_next", "Next field", id="next-field", show=False),
+        Binding("up", "app.focus_previous", "Previous field", id="previous-field", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        settings: Settings = self.app.settings  # type: ignore[attr-defined]
+        themes = getattr(self.app, "theme_names", [settings.theme])
+        yield Line("Settings · saved as you change them", id="heading")
+        with VerticalScroll(id="body"):
+            yield from self._row(
+                "Voice",
+                Select(
+                    VOICE_CHOICES, value=settings.voice, allow_blank=False, id="voice", compact=True
+                ),
+            )
+            yield from self._row(
+                "Speech rate (words/min)",
+                Input(str(settings.rate), type="integer", compact=True, id="rate"),
+            )
+            yield from self._row(
+                "Volume (0-100 %)",
+                Input(str(round(settings.volume * 100)), type="integer", compact=True, id="volume"),
+            )
+            yield from self._row("Bell on each step", Switch(settings.bell, id="bell"))
+            yield from self._row("Desktop notifications", Switch(settings.notify, id="notify"))
+            yield from self._row(
+                "Get-ready time (s)",
+                Input(
+                    "" if settings.lead_in is None else str(settings.lead_in),
+                    placeholder="as the routine says",
+                    type="integer",
+                    compact=True,
+                    id="lead_in",
+                ),
+            )
+            yield from self._row(
+                "Seconds per rep",
+                Input(
+                    "" if settings.default_tempo is None else f"{settings.default_tempo:g}",
+                    placeholder="each exercise's own",
+                    type="number",
+                    compact=True,
+                    id="default_tempo",
+                ),
+            )
+            yield from self._row("I have a band", Switch("band" in settings.equipment, id="band"))
+            yield from self._row(
+                "I have a weight", Switch("weight" in settings.equipment, id="weight")
+            )
+            theme_choices = [(name, name) for name in themes]
+            current = self.app.theme if self.app.theme in themes else themes[0]
+            yield from self._row(
+                "Theme",
+                Select(theme_choices, value=current, allow_blank=False, id="theme", compact=True),
+            )
+            yield Line(id="problem")
+        yield Footer()
+
+    @staticmethod
+    def _row(label: str, field: Widget) -> ComposeResult:
+        with Horizontal(classes="row"):
+            yield Label(label, classes="label")
+            yield field
+
+    def on_mount(self) -> None:
+        self.query_one("#voice", Select).focus()
+
+    def _save(self, **changes: Any) -> bool:
+        store: Any = self.app.store  # type: ignore[attr-defined]
+        problem = self.query_one("#problem", Line)
+        try:
+            saved = store.settings.update(**changes)
+        except Exception as exc:  # SettingsError names the key and what would fit
+            problem.show(str(exc))
+            return False
+        problem.show("" if saved else "Applied for now, but the settings file could not be saved.")
+        self.app.apply_settings(store.settings.value)  # type: ignore[attr-defined]
+        return True
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        field = event.select.id
+        settings: Settings = self.app.settings  # type: ignore[attr-defined]
+        if field and event.value != getattr(settings, field):
+            self._save(**{field: event.value})
+
+    @on(Switch.Changed)
+    def _switch_changed(self, event: Switch.Changed) -> None:
+        field = event.switch.id
+        settings: Settings = self.app.settings  # type: ignore[attr-defined]
+        if field in ("band", "weight"):
+            have = [item for item in settings.equipment if item != field]
+            if event.value:
+                have.append(field)
+            if sorted(have) != sorted(settings.equipment):
+                self._save(equipment=sorted(have))
+        elif field and event.value != getattr(settings, field):
+            self._save(**{field: event.value})
+
+    @on(Input.Submitted)
+    @on(Input.Blurred)
+    def _input_done(self, event: Input.Submitted | Input.Blurred) -> None:
+        field = event.input.id or ""
+        settings: Settings = self.app.settings  # type: ignore[attr-defined]
+        try:
+            if field == "volume":
+                percent = _number(event.value, int)
+                value: Any = settings.volume if percent is None else percent / 100
+            elif field == "default_tempo":
+                value = _number(event.value, float)
+            else:
+                value = _number(event.value, int)
+                if field == "rate" and value is None:
+                    value = settings.rate
+        except ValueError:
+            self.query_one("#problem", Line).show(f"{event.value!r} is not a number.")
+            return
+        if value != getattr(settings, field):
+            self._save(**{field: value})
+
+    def action_close(self) -> None:
+        self.app.pop_screen()

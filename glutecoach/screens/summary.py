@@ -1,0 +1,142 @@
+"""The end of a workout: what was done, a one-key effort rating, level suggestions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Static
+
+from glutecoach.screens.base import CoachScreen
+from glutecoach.screens.words import mmss, span
+from glutecoach.widgets.line import Line
+
+EFFORT_WORDS = {1: "easy", 2: "about right", 3: "hard"}
+
+
+class SummaryScreen(CoachScreen):
+    AREA = "summary"
+    CSS_PATH = "summary.tcss"
+    BINDINGS = [  # noqa: RUF012
+        Binding("1", "rate(1)", "Easy", id="rate-easy", tooltip="Rate this workout: easy"),
+        Binding("2", "rate(2)", "About right", id="rate-right", tooltip="Rate it: about right"),
+        Binding("3", "rate(3)", "Hard", id="rate-hard", tooltip="Rate it: hard"),
+        Binding("a", "accept", "Take level", id="accept", tooltip="Take the suggested new level"),
+        Binding("enter", "done", "Done", id="done", tooltip="Back to the routines"),
+        Binding("q,escape", "done", "Done", id="back", show=False, tooltip="Back to the routines"),
+    ]
+
+    def __init__(self, result: Any, record: Any, voice: Any = None) -> None:
+        super().__init__()
+        self.result = result
+        self.record = record
+        self.voice = voice
+        self.effort: int | None = None
+        self.suggestions: list[Any] = []
+
+    def compose(self) -> ComposeResult:
+        yield Line(id="heading")
+        with VerticalScroll(id="body"):
+            yield Static(id="done-list")
+            yield Line(id="rating")
+            yield Static(id="suggestions")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        result = self.result
+        completed = result.status == "completed"
+        self.query_one("#heading", Line).show(
+            f"{'Done' if completed else 'Stopped early'}: {result.plan.routine.name}"
+        )
+        lines = [
+            f"[b]{span(result.active_seconds)}[/b] of exercise"
+            + ("" if completed else " (what you did is saved)"),
+            "",
+        ]
+        width = max([len(t.name) for t in result.tallies] + [8])
+        lines.append(f"[dim]{'Exercise'.ljust(width)}  sets   time[/]")
+        for tally in result.tallies:
+            lines.append(
+                f"{escape(tally.name.ljust(width))}  {tally.done}/{tally.planned}".ljust(width + 9)
+                + f"  {mmss(tally.seconds)}"
+            )
+        history = self.app.store.history  # type: ignore[attr-defined]
+        if not history.enabled:
+            lines.append(f"\n[dim]Not saved: {escape(history.why_disabled)}[/]")
+        self.query_one("#done-list", Static).update("\n".join(lines))
+        self._show_rating()
+        self._load_suggestions()
+
+    def on_unmount(self) -> None:
+        if self.voice is not None:
+            self.voice.close()
+
+    def _show_rating(self) -> None:
+        rating = self.query_one("#rating", Line)
+        if self.effort is None:
+            rating.show("How did that feel?  1 easy · 2 about right · 3 hard")
+        else:
+            rating.show(
+                f"Logged as {EFFORT_WORDS[self.effort]}. Press another number to change it."
+            )
+
+    def _load_suggestions(self) -> None:
+        from glutecoach.engine.catalog import load_catalog
+
+        store: Any = self.app.store  # type: ignore[attr-defined]
+        try:
+            self.suggestions = list(store.levels.suggestions(load_catalog()))
+        except Exception as exc:  # suggestions are a nicety; the summary must still show
+            self.suggestions = []
+            self.notify(f"Could not work out level suggestions: {exc}", severity="warning")
+        self._show_suggestions()
+        self.refresh_bindings()
+
+    def _show_suggestions(self) -> None:
+        box = self.query_one("#suggestions", Static)
+        if not self.suggestions:
+            box.update("")
+            return
+        first, *rest = self.suggestions
+        lines = [
+            f"\n[b]Level suggestion[/b]: {escape(self._name(first.exercise))} "
+            f"level {first.current} → {first.proposed}",
+            escape(first.reason),
+            "Press a to take it.",
+        ]
+        if rest:
+            lines.append(f"[dim]{len(rest)} more after this one.[/]")
+        box.update("\n".join(lines))
+
+    def _name(self, exercise_id: str) -> str:
+        planned = self.result.plan.exercises.get(exercise_id)
+        return planned.exercise.name if planned else exercise_id
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "accept":
+            return bool(self.suggestions)
+        return True
+
+    def action_rate(self, effort: int) -> None:
+        self.effort = effort
+        self.record.rate(effort)
+        self._show_rating()
+        self._load_suggestions()
+
+    def action_accept(self) -> None:
+        if not self.suggestions:
+            return
+        suggestion = self.suggestions.pop(0)
+        store: Any = self.app.store  # type: ignore[attr-defined]
+        if store.levels.set(suggestion.exercise, suggestion.proposed, suggestion.reason):
+            self.notify(f"{self._name(suggestion.exercise)} is now level {suggestion.proposed}.")
+        else:
+            self.notify("Could not save the new level (history is off).", severity="warning")
+        self._show_suggestions()
+        self.refresh_bindings()
+
+    def action_done(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,428 @@
+"""The live workout: renders the session's state at the clock; never counts time itself.
+
+A one-shot timer is set for the moment the display next changes (the next displayed
+second, or the next cue), so an idle second costs one poll and a repaint of only the
+widgets whose value changed. Events from the engine go to the voice, the captions and the
+history record, in the order the engine reports them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center
+from textual.timer import Timer
+from textual.widgets import Footer
+
+from glutecoach.engine.model import CueKind, Plan, Step, StepKind
+from glutecoach.screens.base import CoachScreen
+from glutecoach.screens.voice_link import STATE_WORDS, open_voice
+from glutecoach.screens.words import (
+    PHASE_CLASSES,
+    PHASE_WORDS,
+    detail_line,
+    exercise_name,
+    exercise_title,
+    mmss,
+    step_line,
+)
+from glutecoach.widgets.bar import Bar
+from glutecoach.widgets.captions import Captions
+from glutecoach.widgets.countdown import Countdown
+from glutecoach.widgets.line import Line
+from glutecoach.widgets.step_card import StepCard
+
+SLACK = 0.01  # wake just after a boundary so the engine has crossed it
+QUIET_KINDS = (CueKind.COUNT, CueKind.REP)  # the countdown and rep line already show these
+
+
+@dataclass
+class ExerciseTally:
+    """What was done of one exercise, for the summary."""
+
+    name: str
+    planned: int = 0
+    done: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class WorkoutResult:
+    plan: Plan
+    status: str
+    active_seconds: float
+    tallies: list[ExerciseTally] = field(default_factory=list)
+
+
+class WorkoutScreen(CoachScreen):
+    AREA = "workout"
+    ALLOW_BROWSING = False
+    CSS_PATH = "workout.tcss"
+    BINDINGS = [  # noqa: RUF012
+        Binding("space", "pause", "Pause", id="pause", tooltip="Stop the clock; nothing is lost"),
+        Binding("space", "resume", "Resume", id="pause", tooltip="Carry on where you paused"),
+        Binding("n,right", "next_step", "Next", id="next", tooltip="Skip to the next step"),
+        Binding("p,left", "previous_step", "Back", id="previous", tooltip="Go back a step"),
+        Binding("m", "mute", "Mute", id="mute", tooltip="Silence the voice; captions stay"),
+        Binding("m", "unmute", "Unmute", id="mute", tooltip="Let the coach speak again"),
+        Binding("r", "repeat", "Repeat", id="repeat", tooltip="Say the last cue again"),
+        Binding(
+            "q,escape",
+            "leave",
+            "Leave",
+            id="back",
+            tooltip="Stop the workout (asks first; what you did is kept)",
+        ),
+    ]
+
+    def __init__(self, plan: Plan, voice_mode: str | None = None) -> None:
+        super().__init__()
+        self.plan = plan
+        self.voice_mode = voice_mode
+        self.session: Any = None
+        self.voice: Any = None
+        self.record: Any = None
+        self.done = False
+        self._timer: Timer | None = None
+        self._phase_class = ""
+        self._paused_shown: bool | None = None
+        self._index = -1
+        self._last_said = ""
+        self._voice_state = ""
+        self._paused_for_confirm = False
+        self._opened_mode = ""
+        self.tallies: dict[str, ExerciseTally] = {}
+        for step in plan.steps:
+            if step.kind == StepKind.WORK and step.exercise is not None:
+                tally = self.tallies.setdefault(
+                    step.exercise, ExerciseTally(exercise_name(plan, step))
+                )
+                tally.planned += 1
+
+    def compose(self) -> ComposeResult:
+        yield StepCard(id="card")
+        with Center(id="clock-box"):
+            yield Countdown(id="clock")
+        yield Line(id="paused-note")
+        yield Bar("Step ", id="step-bar")
+        yield Bar("Total", id="routine-bar")
+        yield Line(id="next")
+        yield Captions(id="captions")
+        yield Footer()
+
+    # -- start and stop -----------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from glutecoach.engine.session import Session
+
+        app: Any = self.app
+        settings = app.settings
+        self.session = Session(self.plan, clock=app.clock)
+        self.record = app.store.history.begin(self.plan, self.plan.routine.name)
+        self.session.start()
+        self._open_voice(self.voice_mode or app.voice_mode or settings.voice)
+        self.tick()
+
+    def _open_voice(self, mode: str) -> None:
+        app: Any = self.app
+        settings = app.settings
+        self._opened_mode = mode
+        self.voice = open_voice(
+            mode,
+            settings,
+            factory=app.voice_factory,
+            write_terminal=app.write_terminal,
+            on_state=lambda state: app.from_any_thread(self._show_voice_state, state),
+            on_notice=lambda text: app.from_any_thread(self._voice_notice, text),
+            clock=app.clock,
+        )
+        if settings.muted:
+            self.voice.set_muted(True)
+        prepare = getattr(self.voice, "prepare", None)
+        if prepare is not None:
+            prepare(sorted({cue.text for step in self.plan.steps for cue in step.cues}))
+        self._show_voice_state(self.voice.state)
+
+    def _voice_notice(self, text: str) -> None:
+        self.notify(text, severity="warning", timeout=8)
+
+    def on_unmount(self) -> None:
+        """Quitting the app mid-workout still records what was done."""
+        if self._timer is not None:
+            self._timer.stop()
+        if not self.done and self.session is not None:
+            self.session.stop()
+            self._route(self.session.poll(), finishing=True)
+            self._record_finish()
+            self.voice.close()
+
+    def _record_finish(self) -> None:
+        if not self.done:
+            self.done = True
+            self.record.finish(self.session.status, self.session.active_seconds)
+
+    # -- the clock ----------------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Poll the engine, route its events, repaint what changed, sleep until the next change."""
+        if self.done:
+            return
+        finished = self._route(self.session.poll())
+        if finished:
+            self._to_summary()
+            return
+        state = self.session.state()
+        self._paint(state)
+        self._schedule(state)
+
+    def _schedule(self, state: Any) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if state.paused or state.finished:
+            return
+        self._timer = self.set_timer(self.delay_to_next_change(state), self.tick)
+
+    def delay_to_next_change(self, state: Any) -> float:
+        """Seconds until the next displayed second (step or total), cue or step change."""
+        candidates = [
+            state.step_remaining - math.floor(state.step_remaining) or 1.0,
+            state.routine_remaining - math.floor(state.routine_remaining) or 1.0,
+        ]
+        due = self.session.next_due()
+        if due is not None:
+            candidates.append(due)
+        return min(1.0, max(0.02, min(candidates) + SLACK))
+
+    # -- events -------------------------------------------------------------------------------
+
+    def _route(self, events: list[Any], finishing: bool = False) -> bool:
+        from glutecoach.engine import session as ev
+
+        finished = False
+        for event in events:
+            if isinstance(event, ev.CueDue):
+                if not finishing:
+                    self.voice.cue(event.cue, due=self._due(event))
+                if event.cue.kind not in QUIET_KINDS:
+                    self._say(event.cue.text)
+            elif isinstance(event, ev.StepStarted):
+                if not finishing:
+                    self._step_started(event.index, event.step)
+            elif isinstance(event, ev.StepEnded):
+                self.record.step_finished(
+                    event.index, event.step, event.seconds_done, event.completed
+                )
+                self._tally(event.step, event.seconds_done, event.completed)
+            elif isinstance(event, ev.Suspended):
+                self.notify(
+                    f"The clock stopped for {round(event.gap)} s (the computer slept?). "
+                    "Paused; press Space to carry on.",
+                    severity="warning",
+                )
+            elif isinstance(event, ev.Finished):
+                self._record_finish()
+                finished = True
+        return finished
+
+    def _due(self, event: Any) -> float | None:
+        late = getattr(event, "late", None)
+        if isinstance(late, int | float) and not isinstance(late, bool) and late > 0:
+            return float(self.app.clock() - late)  # type: ignore[attr-defined]
+        return None
+
+    def _step_started(self, index: int, step: Step) -> None:
+        steps = self.plan.steps
+        following = steps[index + 1] if index + 1 < len(steps) else None
+        self.voice.step_changed(step, following, exercise_name(self.plan, step))
+
+    def _tally(self, step: Step, seconds_done: float, completed: bool) -> None:
+        if step.kind != StepKind.WORK or step.exercise not in self.tallies:
+            return
+        tally = self.tallies[step.exercise]
+        tally.seconds += seconds_done
+        if completed:
+            tally.done += 1
+
+    def _say(self, text: str) -> None:
+        self._last_said = text
+        self.query_one(Captions).said(text)
+
+    # -- rendering ----------------------------------------------------------------------------
+
+    def _paint(self, state: Any) -> None:
+        step: Step = state.step
+        phase_class = PHASE_CLASSES[step.kind]
+        if phase_class != self._phase_class:
+            if self._phase_class:
+                self.remove_class(self._phase_class)
+            self.add_class(phase_class)
+            self._phase_class = phase_class
+        if state.paused != self._paused_shown:
+            self.set_class(state.paused, "-paused")
+            self._paused_shown = state.paused
+            self.query_one("#paused-note", Line).show(
+                "Paused. Press Space to carry on." if state.paused else ""
+            )
+            self.refresh_bindings()
+        phase = PHASE_WORDS[step.kind]
+        card = self.query_one(StepCard)
+        card.show(
+            f"PAUSED · {phase}" if state.paused else phase,
+            exercise_title(self.plan, step),
+            detail_line(step, getattr(state, "rep", None)),
+        )
+        self.query_one(Countdown).show_seconds(math.ceil(state.step_remaining - 1e-9))
+        self.query_one("#step-bar", Bar).set(
+            state.step_elapsed / step.seconds if step.seconds else 1.0
+        )
+        total = self.plan.total_seconds
+        self.query_one("#routine-bar", Bar).set(
+            state.routine_elapsed / total if total else 1.0,
+            f"{mmss(math.ceil(state.routine_remaining - 1e-9))} left",
+        )
+        following = state.next_step
+        self.query_one("#next", Line).show(
+            f"Next: {step_line(self.plan, following)}" if following else "Next: the finish"
+        )
+        if state.index != self._index:
+            self._index = state.index
+            self._show_form(step)
+
+    def _show_form(self, step: Step) -> None:
+        captions = self.query_one(Captions)
+        planned = self.plan.exercises.get(step.exercise) if step.exercise else None
+        if planned is None:
+            captions.form("", ())
+        elif step.kind in (StepKind.LEAD_IN, StepKind.TRANSITION):
+            captions.form("Set-up", (planned.exercise.setup,))
+        else:
+            captions.form("Form", planned.exercise.form)
+
+    def _show_voice_state(self, state: str) -> None:
+        self._voice_state = state
+        if self.is_mounted:
+            self.query_one(StepCard).show_voice(STATE_WORDS.get(state, f"voice: {state}"))
+            self.refresh_bindings()
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.session is None:
+            return True
+        paused = self.session.state().paused if not self.done else False
+        if action == "pause":
+            return not paused
+        if action == "resume":
+            return paused
+        muted = self._voice_state == "muted"
+        if action == "mute":
+            return not muted
+        if action == "unmute":
+            return muted
+        return True
+
+    def _after_control(self) -> None:
+        self.tick()
+        self.refresh_bindings()
+
+    def action_pause(self) -> None:
+        self.session.pause()
+        self.voice.flush()
+        self._after_control()
+
+    def action_resume(self) -> None:
+        self.session.resume()
+        self._after_control()
+
+    def action_next_step(self) -> None:
+        self.voice.flush()
+        self.session.next_step()
+        self._after_control()
+
+    def action_previous_step(self) -> None:
+        self.voice.flush()
+        self.session.previous_step()
+        self._after_control()
+
+    def _set_muted(self, muted: bool) -> None:
+        self.voice.set_muted(muted)
+        if self.voice.state in ("captions", "off"):
+            self.notify("The voice is off, so captions carry on as before.")
+        else:
+            self._show_voice_state("muted" if muted else "idle")
+        try:
+            self.app.store.settings.update(muted=muted)  # type: ignore[attr-defined]
+        except Exception as exc:  # the mute still holds for this workout
+            self.notify(f"Muted for now, but not saved: {exc}", severity="warning")
+
+    def action_mute(self) -> None:
+        self._set_muted(True)
+
+    def action_unmute(self) -> None:
+        self._set_muted(False)
+
+    def action_repeat(self) -> None:
+        self.voice.repeat()
+        if self.voice.state in ("captions", "off", "muted") and self._last_said:
+            self.notify(self._last_said, title="The coach said")
+
+    def action_leave(self) -> None:
+        from glutecoach.screens.confirm import ConfirmScreen
+
+        if not self.session.state().paused:
+            self.session.pause()
+            self.voice.flush()
+            self._paused_for_confirm = True
+            self.tick()
+        self.app.push_screen(
+            ConfirmScreen(
+                "Stop this workout?",
+                "What you have done so far is kept.",
+                yes="Stop",
+                no="Keep going",
+            ),
+            self._leave_answered,
+        )
+
+    def _leave_answered(self, stop: bool | None) -> None:
+        if stop:
+            self.voice.flush()
+            self.session.stop()
+            if not self._route(self.session.poll()):
+                self._record_finish()
+            self._to_summary()
+            return
+        if self._paused_for_confirm:
+            self._paused_for_confirm = False
+            self.session.resume()
+            self._after_control()
+
+    def _to_summary(self) -> None:
+        from glutecoach.screens.summary import SummaryScreen
+
+        if self._timer is not None:
+            self._timer.stop()
+        result = WorkoutResult(
+            self.plan,
+            self.session.status,
+            self.session.active_seconds,
+            list(self.tallies.values()),
+        )
+        voice, self.voice = self.voice, None
+        self.app.switch_screen(SummaryScreen(result, self.record, voice))
+
+    def settings_changed(self, settings: Any) -> None:
+        """Rate, volume, bell and so on apply to the running voice; a new mode needs a new one."""
+        if self.voice is None or self.done:
+            return
+        app: Any = self.app
+        if not (self.voice_mode or app.voice_mode) and settings.voice != self._opened_mode:
+            self.voice.close()
+            self._open_voice(settings.voice)
+        else:
+            self.voice.apply(settings)
