@@ -210,7 +210,8 @@ def run_plain(routine_id: str, *, voice: str | None = None, record: bool = True)
     speaker = make_voice(
         voice or settings.voice,
         settings,
-        write_terminal=_writer(out),
+        # BEL and notification escapes are for a terminal, not for a log file or a pipe.
+        write_terminal=_writer(out) if out.isatty() else None,
         on_notice=lambda text: print(f"glutecoach: {text}", file=sys.stderr, flush=True),
     )
     recording = store.history.begin(plan, routine.name)
