@@ -25,7 +25,7 @@ test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test
-	$(BIN)/python -m tests.bench $(ARGS)
+	$(BIN)/python tests/bench/run_all.py $(ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
