@@ -17,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     say = sub.add_parser(
         "say",
         help="speak a phrase, or render it to a WAV file",
-        description="Speak TEXT with the coach's voice, or with --to write it to a WAV "
+        description="Speak TEXT with the coach's voice, or with --to write it to a WAV\n"
         "file instead (works with no sound card: handy to check the voice and rate).",
         epilog='examples:\n  glutecoach say "Glute bridges"\n'
         '  glutecoach say "Switch sides" --to switch.wav --rate 150',
@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     voices = sub.add_parser(
         "voices",
         help="list the voices the speech engine has",
-        description="List the voices you can use. Put an id in the settings (voice_id) "
+        description="List the voices you can use. Put an id in the settings (voice_id)\n"
         "or pass it to `glutecoach say --voice ID`. The one in use is marked with *.",
         epilog="example:\n  glutecoach voices --lang en",
         formatter_class=fmt,
@@ -44,10 +44,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     doctor = sub.add_parser(
         "doctor",
         help="check speech, sound, terminal and folders; say what to fix",
-        description="Report in plain words which speech engine works (system or bundled), "
-        "which player and audio output were found, whether this is an SSH session, the "
-        "terminal's colour support and whether the config and data folders are writable. "
+        description="Report in plain words which speech engine works (system or bundled),\n"
+        "which player and audio output were found, whether this is an SSH session,\n"
+        "the terminal's colour support and whether the config and data folders are\n"
+        "writable, then what would fix what does not work.\n"
         "Exit status 0 when speech works, 1 otherwise.",
+        epilog="environment it honours:\n"
+        "  GLUTECOACH_PLAYER      player command with {file}, e.g. 'mpv --really-quiet {file}'\n"
+        "  GLUTECOACH_ESPEAK_LIB  a libespeak-ng to use instead of searching\n"
+        "  GLUTECOACH_RELAY       host:port of a speech relay (with GLUTECOACH_RELAY_TOKEN)\n",
         formatter_class=fmt,
     )
     doctor.set_defaults(func=cmd_doctor)
@@ -55,9 +60,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     relay = sub.add_parser(
         "relay",
         help="speak cues sent by glutecoach running on another machine over SSH",
-        description="Run this on your own computer. It listens on 127.0.0.1 only and "
-        "speaks (or prints) the cues a remote glutecoach sends through an SSH tunnel. It "
-        "prints a token and the exact commands to use on both sides.",
+        description="Run this on your own computer. It listens on 127.0.0.1 only and\n"
+        "speaks (or prints) the cues a remote glutecoach sends through an SSH tunnel.\n"
+        "It prints a token and the exact commands to use on both sides.",
         epilog="example:\n  glutecoach relay                 # then: ssh -R 4712:127.0.0.1:4712 "
         "HOST\n  glutecoach relay --voice captions --port 5000\n",
         formatter_class=fmt,

@@ -1,0 +1,201 @@
+"""The speech relay over real loopback sockets (ports picked free, every wait bounded)."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from voice_helpers import wait_until
+
+from glutecoach.engine.model import Cue, CueKind
+from glutecoach.store.settings import Settings
+from glutecoach.voice import RecordingVoice, make_voice
+from glutecoach.voice.relay import MAX_LINE, RelayServer
+
+TOKEN = "test-token-123"
+
+
+@pytest.fixture
+def relay() -> Iterator[tuple[RelayServer, RecordingVoice, io.StringIO, list[str]]]:
+    speaker = RecordingVoice()
+    captions = io.StringIO()
+    log: list[str] = []
+    server = RelayServer(TOKEN, speaker, port=0, captions=captions, log=log.append).start()
+    yield server, speaker, captions, log
+    server.stop()
+
+
+def connect(port: int) -> tuple[socket.socket, io.BufferedReader]:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=3)
+    return sock, sock.makefile("rb")
+
+
+def send(sock: socket.socket, msg: object) -> None:
+    sock.sendall((json.dumps(msg) + "\n").encode())
+
+
+def closed(reader: io.BufferedReader) -> bool:
+    try:
+        return reader.readline() == b""
+    except OSError:
+        return True
+
+
+def test_cues_arrive_in_order_and_flush_is_passed_on(relay, monkeypatch) -> None:
+    server, speaker, captions, _ = relay
+    monkeypatch.setenv("GLUTECOACH_RELAY", f"127.0.0.1:{server.port}")
+    monkeypatch.setenv("GLUTECOACH_RELAY_TOKEN", TOKEN)
+    v = make_voice("auto", Settings())
+    texts = ["Glute bridges", "3", "2", "1", "Switch sides", "Rest"]
+    try:
+        assert v.mode == "relay"
+        for i, text in enumerate(texts):
+            v.cue(Cue(0, text, CueKind.COUNT if text.isdigit() else CueKind.ANNOUNCE))
+            if i == 3:
+                v.flush()
+        wait_until(lambda: len(speaker.cues) == len(texts), timeout=5, what="cues at relay")
+    finally:
+        v.close()
+    assert speaker.texts == texts
+    assert captions.getvalue().splitlines() == texts
+    assert [c[0] for c in speaker.calls].index("flush") == 4
+    assert v.notices == []
+
+
+def test_a_wrong_token_is_rejected_and_logged(relay) -> None:
+    server, speaker, _, log = relay
+    sock, reader = connect(server.port)
+    with sock:
+        send(sock, {"op": "hello", "token": "guess"})
+        reply = json.loads(reader.readline())
+        assert reply["ok"] is False and "token" in reply["error"]
+        assert closed(reader)
+    send_after = speaker.cues
+    assert send_after == [] and server.rejected == 1
+    assert any("wrong or missing token" in line for line in log)
+
+
+def test_cues_without_a_greeting_are_rejected(relay) -> None:
+    server, speaker, _, log = relay
+    sock, reader = connect(server.port)
+    with sock:
+        send(sock, {"op": "cue", "text": "rm -rf /", "kind": "announce"})
+        assert json.loads(reader.readline())["ok"] is False
+        assert closed(reader)
+    assert speaker.cues == [] and server.rejected == 1
+
+
+def test_oversized_and_malformed_messages_are_rejected(relay) -> None:
+    server, speaker, _, log = relay
+    for bad in (b"x" * (MAX_LINE + 10) + b"\n", b"{not json\n", b'{"op":"cue"}\n', b"[1,2]\n"):
+        sock, reader = connect(server.port)
+        with sock:
+            send(sock, {"op": "hello", "token": TOKEN})
+            assert json.loads(reader.readline())["ok"] is True
+            sock.sendall(bad)
+            reply = json.loads(reader.readline())
+            assert reply["ok"] is False
+            assert closed(reader)
+    assert speaker.cues == [] and server.rejected == 4
+    assert any(f"longer than {MAX_LINE}" in line for line in log)
+
+
+def test_a_wrong_token_from_the_coach_falls_back_to_captions(relay, monkeypatch) -> None:
+    server, _, _, _ = relay
+    monkeypatch.setenv("GLUTECOACH_RELAY", f"127.0.0.1:{server.port}")
+    monkeypatch.setenv("GLUTECOACH_RELAY_TOKEN", "nope")
+    notices: list[str] = []
+    v = make_voice("relay", Settings(), on_notice=notices.append)
+    try:
+        wait_until(lambda: bool(notices), timeout=5, what="notice")
+        assert v.mode == "captions" and v.bell
+        assert "refused" in notices[0]
+    finally:
+        v.close()
+
+
+def test_no_relay_listening_falls_back_once(monkeypatch) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # free, and nobody listens once closed
+    monkeypatch.setenv("GLUTECOACH_RELAY", f"127.0.0.1:{port}")
+    notices: list[str] = []
+    v = make_voice("relay", Settings(), on_notice=notices.append)
+    try:
+        wait_until(lambda: bool(notices), timeout=5, what="notice")
+        v.cue(Cue(0, "Rest", CueKind.ANNOUNCE))
+        assert v.wait_idle(2)
+        assert len(notices) == 1 and "no speech relay answered" in notices[0]
+    finally:
+        v.close()
+
+
+def start_relay_process(tmp_path: Path) -> tuple[subprocess.Popen[str], int, list[str]]:
+    env = {**os.environ, "GLUTECOACH_HOME": str(tmp_path / "relay-home")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "glutecoach", "relay", "--voice", "captions"]
+        + ["--token", TOKEN, "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    assert proc.stdout is not None
+    first = proc.stdout.readline()
+    assert first.startswith("Relay listening on 127.0.0.1:"), first
+    port = int(first.split("127.0.0.1:")[1].split(",")[0])
+    header = [first] + [proc.stdout.readline() for _ in range(4)]  # token and instructions
+    return proc, port, header
+
+
+def test_the_relay_dying_mid_session_does_not_stop_the_session(tmp_path, monkeypatch) -> None:
+    proc, port, _ = start_relay_process(tmp_path)
+    monkeypatch.setenv("GLUTECOACH_RELAY", f"127.0.0.1:{port}")
+    monkeypatch.setenv("GLUTECOACH_RELAY_TOKEN", TOKEN)
+    notices: list[str] = []
+    rang: list[str] = []
+    v = make_voice("auto", Settings(), on_notice=notices.append, write_terminal=rang.append)
+    try:
+        v.cue(Cue(0, "Glute bridges", CueKind.ANNOUNCE))
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "Glute bridges"
+        proc.kill()
+        proc.wait(timeout=5)
+        for n in ("3", "2", "1"):
+            started = time.monotonic()
+            v.cue(Cue(0, n, CueKind.COUNT))
+            assert time.monotonic() - started < 0.01
+            time.sleep(0.05)
+        wait_until(lambda: bool(notices), timeout=5, what="relay-gone notice")
+        assert v.mode == "captions"
+        assert len(notices) == 1 and "went away" in notices[0]
+        v.cue(Cue(0, "1", CueKind.COUNT))
+        assert rang[-1] == "\a"
+    finally:
+        v.close()
+        if proc.poll() is None:
+            proc.kill()
+
+
+def test_relay_command_prints_token_and_the_lines_to_use(tmp_path) -> None:
+    proc, port, header = start_relay_process(tmp_path)
+    assert header[1].strip() == f"Token: {TOKEN}"
+    assert f"ssh -R {port}:127.0.0.1:{port} HOST" in header[2]
+    assert f"GLUTECOACH_RELAY=127.0.0.1:{port} GLUTECOACH_RELAY_TOKEN={TOKEN}" in header[3]
+    try:
+        sock, reader = connect(port)
+        with sock:
+            send(sock, {"op": "hello", "token": "wrong"})
+            assert json.loads(reader.readline())["ok"] is False
+    finally:
+        proc.terminate()
+        out, err = proc.communicate(timeout=5)
+    assert "rejected connection" in err and "wrong or missing token" in err
