@@ -127,7 +127,7 @@ class HistoryScreen(CoachScreen):
         lines = ["[b]Levels over time[/b]"]
         for exercise, points in timeline.items():
             shown = points[-4:]
-            steps = " → ".join(f"{p.level} [dim]{p.day:%b %d}[/dim]" for p in shown)
+            steps = " → ".join(f"{p.level} [dim]{_day(p.day)}[/dim]" for p in shown)
             more = "… " if len(points) > len(shown) else ""
             lines.append(f"{escape(names.get(exercise, exercise))}: {more}{steps}")
         return "\n".join(lines)
@@ -140,6 +140,10 @@ class HistoryScreen(CoachScreen):
         hidden = len(self.sessions) - len(rows)
         if hidden > 0:
             table.add_row("…", f"{hidden} older", "", "", "", "`glutecoach history`")
+
+
+def _day(day: date) -> str:
+    return f"{day:%b} {day.day}" if day.year == date.today().year else f"{day:%b} {day.year}"
 
 
 def _row(s: SessionRow) -> tuple[str, str, str, str, str, str]:
