@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import difflib
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -112,6 +113,10 @@ class GlutecoachApp(App[None]):
         self.theme = wanted
 
     def _sixteen_colours(self) -> bool:
+        """A real 16-colour terminal (TERM=xterm, linux console), not merely an unknown one."""
+        term = os.environ.get("TERM", "")
+        if not term or term == "dumb":
+            return False
         return self.console.color_system in ("standard", "windows")
 
     def apply_settings(self, settings: Settings) -> None:

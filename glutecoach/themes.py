@@ -37,7 +37,16 @@ COLOUR_KEYS = (
 )
 FLAG_KEYS = ("dark", "ansi")
 PHASE_KEYS = ("work", "rest", "switch", "get-ready")
-TOP_KEYS = ("name", *COLOUR_KEYS, *FLAG_KEYS, "phases")
+TOP_KEYS = ("name", *COLOUR_KEYS, *FLAG_KEYS, "phases", "variables")
+
+# Textual's ANSI colour system leaves these out, yet its own widgets' CSS refers to them.
+ANSI_VARIABLES = {
+    "ansi-background": "ansi_black",
+    "ansi-foreground": "ansi_white",
+    "foreground-disabled": "ansi_default 50%",
+    "surface-active": "ansi_default",
+    "border-blurred": "ansi_black",
+}
 
 # Used when a theme (or one of Textual's own) leaves a phase colour out.
 PHASE_DEFAULTS = {
@@ -133,8 +142,15 @@ def parse_theme(text: str, stem: str, where: str) -> tuple[Theme | None, list[Th
             bad(f'phases.{key} = "{value}" is not a colour')
             continue
         variables[f"phase-{key}"] = str(value)
+    extra = data.get("variables", {})
+    if not isinstance(extra, dict) or not all(isinstance(v, str) for v in extra.values()):
+        bad('"variables" must be a table of Textual variable names to text values')
+        extra = {}
     if problems:
         return None, problems
+    if flags.get("ansi", False):
+        variables = {**ANSI_VARIABLES, **variables}
+    variables.update(extra)
     return (
         Theme(
             name=name,

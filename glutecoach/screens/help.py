@@ -27,13 +27,14 @@ INTRO = (
 
 def key_rows(screen: Screen[Any]) -> list[tuple[str, str, str, bool]]:
     """(keys, description, tooltip, app-wide) per action, keys that share an action joined."""
-    app = screen.app
+    app: Any = screen.app
+    ours = app.binding_ids() if hasattr(app, "binding_ids") else None
     grouped: dict[tuple[int, str], tuple[list[str], Binding, bool]] = {}
     for active in screen.active_bindings.values():
         binding = active.binding
         if active.node is not screen and active.node is not app:
             continue
-        if not binding.description:
+        if not binding.description or (ours is not None and binding.id not in ours):
             continue
         mark = (id(active.node), binding.action)
         keys, _, _ = grouped.setdefault(mark, ([], binding, active.node is app))
@@ -48,6 +49,7 @@ def key_rows(screen: Screen[Any]) -> list[tuple[str, str, str, bool]]:
 
 class HelpScreen(CoachScreen):
     AREA = "help"
+    ALLOW_BROWSING = False
     CSS_PATH = "help.tcss"
     BINDINGS = [  # noqa: RUF012
         Binding("q,escape", "close", "Close", id="back", tooltip="Back to where you were"),

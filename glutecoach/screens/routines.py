@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -12,7 +15,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from glutecoach.screens.base import CoachScreen, PaletteCommand
-from glutecoach.screens.words import span, step_line
+from glutecoach.screens.words import mmss, span, step_line
 from glutecoach.widgets.line import Line
 
 
@@ -115,55 +118,65 @@ class RoutinesScreen(CoachScreen):
         return option.id if option else None
 
     def _show_detail(self) -> None:
-        from rich.markup import escape
-
         detail = self.query_one("#detail-text", Static)
         selected = self._selected_id()
         if selected is None:
             detail.update("No routines found. Put routine files (.toml) in the routines folder.")
-            return
-        if selected.startswith("broken:"):
-            broken = self.broken[selected.removeprefix("broken:")]
-            lines = [f"[b]This routine file has problems[/b]\n{escape(str(broken.path))}\n"]
-            lines += [f"• {escape(str(p))}" for p in broken.problems]
-            lines.append("\nFix the file, then press Ctrl+R to read it again.")
-            detail.update("\n".join(lines))
-            return
-        routine = self.routines[selected]
-        plan = self.plans.get(selected)
-        lines = [f"[b]{escape(routine.name)}[/b]"]
+        elif selected.startswith("broken:"):
+            detail.update(self._broken_detail(self.broken[selected.removeprefix("broken:")]))
+        else:
+            detail.update(self._routine_detail(selected))
+        self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
+
+    @staticmethod
+    def _broken_detail(broken: Any) -> Group:
+        parts: list[Any] = [
+            Text("This routine file has problems", style="bold"),
+            Text(str(broken.path), style="dim"),
+            Text(),
+        ]
+        parts += [Text(f"• {problem}") for problem in broken.problems]
+        parts += [Text(), Text("Fix the file, then press Ctrl+R to read it again.")]
+        return Group(*parts)
+
+    def _routine_detail(self, routine_id: str) -> Group:
+        routine = self.routines[routine_id]
+        plan = self.plans.get(routine_id)
+        parts: list[Any] = [Text(routine.name, style="bold")]
         if routine.description:
-            lines.append(escape(routine.description))
+            parts.append(Text(routine.description))
         if plan is None:
-            lines.append(f"\n[b]Cannot build a plan:[/b] {escape(self.plan_errors[selected])}")
-            detail.update("\n".join(lines))
-            return
-        lines.append(f"\n[b]{span(plan.total_seconds)}[/b] in {len(plan.steps)} steps")
+            parts.append(Text(f"\nCannot build a plan: {self.plan_errors[routine_id]}"))
+            return Group(*parts)
         equipment = sorted(
-            {
-                item
-                for p in plan.exercises.values()
-                for item in p.exercise.equipment
-                if not p.substituted
-            }
-            | {item for p in plan.exercises.values() for item in p.rung.equipment}
+            {i for p in plan.exercises.values() if not p.substituted for i in p.exercise.equipment}
+            | {i for p in plan.exercises.values() for i in p.rung.equipment}
         )
-        lines.append("Needs: " + (", ".join(equipment) if equipment else "nothing but a mat"))
-        lines.append("\n[b]Exercises[/b]")
+        parts.append(
+            Text.assemble(
+                "\n",
+                (span(plan.total_seconds), "bold"),
+                f" · {len(plan.exercises)} exercises · needs ",
+                ", ".join(equipment) if equipment else "nothing but a mat",
+            )
+        )
+        levels = Table(box=None, padding=(0, 1, 0, 0), show_header=False, expand=True)
+        levels.add_column(no_wrap=True)
+        levels.add_column(ratio=1)
         for planned in plan.exercises.values():
             swap = " (no-band version)" if planned.substituted else ""
-            lines.append(
-                f"• {escape(planned.exercise.name)}, level {planned.level}: "
-                f"{escape(planned.rung.name)}{swap}"
+            levels.add_row(
+                planned.exercise.name,
+                Text(f"level {planned.level}: {planned.rung.name}{swap}", style="dim"),
             )
-        lines.append("\n[b]Plan[/b]")
+        steps = Table(box=None, padding=(0, 1, 0, 0), show_header=False, expand=True)
+        steps.add_column(style="dim", justify="right", no_wrap=True)
+        steps.add_column(ratio=1)
+        steps.add_column(style="dim", justify="right", no_wrap=True)
         for step in plan.steps:
-            lines.append(
-                f"[dim]{int(step.start) // 60}:{int(step.start) % 60:02d}[/]  "
-                f"{escape(step_line(plan, step))}  [dim]{span(step.seconds)}[/]"
-            )
-        detail.update("\n".join(lines))
-        self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
+            steps.add_row(mmss(step.start), step_line(plan, step), span(step.seconds))
+        parts += [Text("\nExercises", style="bold"), levels, Text("\nPlan", style="bold"), steps]
+        return Group(*parts)
 
     # -- actions --------------------------------------------------------------------------------
 

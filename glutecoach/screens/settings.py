@@ -38,6 +38,7 @@ def _number(text: str, kind: type[int] | type[float]) -> int | float | None:
 
 class SettingsScreen(CoachScreen):
     AREA = "settings"
+    ALLOW_BROWSING = False
     CSS_PATH = "settings.tcss"
     BINDINGS = [  # noqa: RUF012
         Binding("q,escape", "close", "Close", id="back", tooltip="Back; changes are already saved"),

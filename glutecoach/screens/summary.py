@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.console import Group
 from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -51,22 +54,21 @@ class SummaryScreen(CoachScreen):
         self.query_one("#heading", Line).show(
             f"{'Done' if completed else 'Stopped early'}: {result.plan.routine.name}"
         )
-        lines = [
-            f"[b]{span(result.active_seconds)}[/b] of exercise"
-            + ("" if completed else " (what you did is saved)"),
-            "",
-        ]
-        width = max([len(t.name) for t in result.tallies] + [8])
-        lines.append(f"[dim]{'Exercise'.ljust(width)}  sets   time[/]")
+        head = Text.assemble(
+            (span(result.active_seconds), "bold"),
+            " of exercise" + ("" if completed else " (what you did is saved)"),
+        )
+        table = Table(box=None, padding=(0, 2, 0, 0), show_edge=False, header_style="dim")
+        table.add_column("Exercise")
+        table.add_column("Sets", justify="right")
+        table.add_column("Time", justify="right")
         for tally in result.tallies:
-            lines.append(
-                f"{escape(tally.name.ljust(width))}  {tally.done}/{tally.planned}".ljust(width + 9)
-                + f"  {mmss(tally.seconds)}"
-            )
+            table.add_row(tally.name, f"{tally.done}/{tally.planned}", mmss(tally.seconds))
+        parts: list[Any] = [head, Text(), table]
         history = self.app.store.history  # type: ignore[attr-defined]
         if not history.enabled:
-            lines.append(f"\n[dim]Not saved: {escape(history.why_disabled)}[/]")
-        self.query_one("#done-list", Static).update("\n".join(lines))
+            parts.append(Text(f"\nNot saved: {history.why_disabled}", style="dim"))
+        self.query_one("#done-list", Static).update(Group(*parts))
         self._show_rating()
         self._load_suggestions()
 

@@ -28,6 +28,7 @@ from glutecoach.screens.words import (
     exercise_name,
     exercise_title,
     mmss,
+    span,
     step_line,
 )
 from glutecoach.widgets.bar import Bar
@@ -95,6 +96,7 @@ class WorkoutScreen(CoachScreen):
         self._voice_state = ""
         self._paused_for_confirm = False
         self._opened_mode = ""
+        self._muted = False
         self.tallies: dict[str, ExerciseTally] = {}
         for step in plan.steps:
             if step.kind == StepKind.WORK and step.exercise is not None:
@@ -140,6 +142,7 @@ class WorkoutScreen(CoachScreen):
             on_notice=lambda text: app.from_any_thread(self._voice_notice, text),
             clock=app.clock,
         )
+        self._muted = settings.muted
         if settings.muted:
             self.voice.set_muted(True)
         prepare = getattr(self.voice, "prepare", None)
@@ -286,12 +289,18 @@ class WorkoutScreen(CoachScreen):
             f"{mmss(math.ceil(state.routine_remaining - 1e-9))} left",
         )
         following = state.next_step
-        self.query_one("#next", Line).show(
-            f"Next: {step_line(self.plan, following)}" if following else "Next: the finish"
-        )
+        self.query_one("#next", Line).show(self._next_text(following))
         if state.index != self._index:
             self._index = state.index
             self._show_form(step)
+
+    def _next_text(self, following: Step | None) -> str:
+        if following is None:
+            return "Next: the finish"
+        text = f"Next: {step_line(self.plan, following)}"
+        if following.kind != StepKind.WORK:
+            text += f" · {span(following.seconds)}"
+        return text
 
     def _show_form(self, step: Step) -> None:
         captions = self.query_one(Captions)
@@ -303,11 +312,14 @@ class WorkoutScreen(CoachScreen):
         else:
             captions.form("Form", planned.exercise.form)
 
-    def _show_voice_state(self, state: str) -> None:
-        self._voice_state = state
+    def _show_voice_state(self, state: str | None = None) -> None:
+        if state is not None:
+            self._voice_state = state
+        words = STATE_WORDS.get(self._voice_state, f"voice: {self._voice_state}")
+        if self._muted and self._voice_state != "muted":
+            words = f"muted · {words}"
         if self.is_mounted:
-            self.query_one(StepCard).show_voice(STATE_WORDS.get(state, f"voice: {state}"))
-            self.refresh_bindings()
+            self.query_one(StepCard).show_voice(words)
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -319,11 +331,10 @@ class WorkoutScreen(CoachScreen):
             return not paused
         if action == "resume":
             return paused
-        muted = self._voice_state == "muted"
         if action == "mute":
-            return not muted
+            return not self._muted
         if action == "unmute":
-            return muted
+            return self._muted
         return True
 
     def _after_control(self) -> None:
@@ -350,11 +361,10 @@ class WorkoutScreen(CoachScreen):
         self._after_control()
 
     def _set_muted(self, muted: bool) -> None:
+        self._muted = muted
         self.voice.set_muted(muted)
-        if self.voice.state in ("captions", "off"):
-            self.notify("The voice is off, so captions carry on as before.")
-        else:
-            self._show_voice_state("muted" if muted else "idle")
+        self._show_voice_state()
+        self.refresh_bindings()
         try:
             self.app.store.settings.update(muted=muted)  # type: ignore[attr-defined]
         except Exception as exc:  # the mute still holds for this workout

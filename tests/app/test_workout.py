@@ -1,0 +1,199 @@
+"""The live workout driven with Pilot and a fixed clock: every key a user has mid-workout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from glutecoach.engine.model import StepKind
+from glutecoach.screens.confirm import ConfirmScreen
+from glutecoach.screens.summary import SummaryScreen
+from glutecoach.screens.workout import WorkoutScreen
+from glutecoach.widgets.countdown import Countdown
+from glutecoach.widgets.line import Line
+from tests.app.conftest import advance, async_test, start_quick
+
+
+def phase_word(screen: WorkoutScreen) -> str:
+    return screen.query_one("#phase-word", Line).text.strip()
+
+
+def countdown(screen: WorkoutScreen) -> str:
+    return screen.query_one(Countdown).value
+
+
+@async_test
+async def test_enter_starts_the_highlighted_user_routine(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_quick(pilot)
+        assert screen.plan.routine.id == "quick"
+        assert phase_word(screen) == "GET READY"
+        assert "Glute bridge, level 1" in screen.query_one("#title", Line).text
+        assert countdown(screen) == "0:02"
+
+
+@async_test
+async def test_countdown_follows_the_clock_and_phases_change(make_app: Any, clock: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_quick(pilot)
+        await advance(pilot, clock, 1.0)
+        assert countdown(screen) == "0:01"
+        await advance(pilot, clock, 1.5)
+        assert phase_word(screen) == "WORK"
+        assert "rep 1 of 2" in screen.query_one("#detail", Line).text
+        await advance(pilot, clock, 1.0)
+        assert "rep 2 of 2" in screen.query_one("#detail", Line).text
+        assert screen.has_class("-phase-work")
+
+
+@async_test
+async def test_pause_stops_the_clock_and_space_resumes(make_app: Any, clock: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_quick(pilot)
+        await pilot.press("space")
+        assert screen.session.state().paused
+        assert phase_word(screen).startswith("PAUSED")
+        assert "Press Space" in screen.query_one("#paused-note", Line).text
+        shown = countdown(screen)
+        await advance(pilot, clock, 30)
+        assert countdown(screen) == shown
+        await pilot.press("space")
+        assert not screen.session.state().paused
+        assert not phase_word(screen).startswith("PAUSED")
+        assert ("flush",) in app.screen.voice.calls
+
+
+@async_test
+async def test_next_and_previous_move_between_steps(make_app: Any, voices: list[Any]) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_quick(pilot)
+        await pilot.press("n")
+        assert screen.session.state().index == 1
+        assert screen.session.state().step.kind == StepKind.WORK
+        await pilot.press("right")
+        assert screen.session.state().index == 2
+        await pilot.press("p")
+        assert screen.session.state().index == 1
+        await pilot.press("left")
+        assert screen.session.state().index == 0
+        assert voices[0].calls.count(("flush",)) == 4
+        assert any(call[0] == "step_changed" for call in voices[0].calls)
+
+
+@async_test
+async def test_mute_silences_the_voice_and_is_remembered(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_quick(pilot)
+        await pilot.press("m")
+        assert ("set_muted", True) in screen.voice.calls
+        assert app.store.settings.value.muted is True
+        assert "muted" in screen.query_one("#voice-state", Line).text
+        await pilot.press("m")
+        assert ("set_muted", False) in screen.voice.calls
+        assert app.store.settings.value.muted is False
+
+
+@async_test
+async def test_repeat_asks_the_voice_to_say_it_again(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_quick(pilot)
+        await pilot.press("r")
+        assert ("repeat",) in screen.voice.calls
+
+
+@async_test
+async def test_cues_reach_voice_and_captions(make_app: Any, clock: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_quick(pilot)
+        await advance(pilot, clock, 0.5)
+        assert screen.voice.texts, "no cue reached the voice"
+        assert screen.voice.texts[0] in screen.query_one("#said", Line).text
+
+
+@async_test
+async def test_leaving_asks_first_and_no_keeps_going(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_quick(pilot)
+        await pilot.press("q")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert screen.session.state().paused, "the clock should wait while the user decides"
+        await pilot.press("n")
+        assert app.screen is screen
+        assert not screen.session.state().paused
+
+
+@async_test
+async def test_leaving_mid_workout_keeps_what_was_done(make_app: Any, clock: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_quick(pilot)
+        await advance(pilot, clock, 3.2)
+        await pilot.press("escape")
+        await pilot.press("y")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert app.screen.result.status == "partial"
+        assert "Stopped early" in app.screen.query_one("#heading", Line).text
+        (session,) = app.store.history.sessions()
+        assert session.status == "partial"
+        assert screen.voice is None  # handed to the summary, closed when it goes
+
+
+@async_test
+async def test_finishing_then_rating_saves_the_effort(make_app: Any, clock: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_quick(pilot)
+        for _ in range(14):
+            await advance(pilot, clock, 1.0)
+        assert isinstance(app.screen, SummaryScreen)
+        summary = app.screen
+        assert summary.result.status == "completed"
+        assert "Done: Quick test" in summary.query_one("#heading", Line).text
+        await pilot.press("2")
+        assert "about right" in summary.query_one("#rating", Line).text
+        (session,) = app.store.history.sessions()
+        assert session.status == "completed"
+        assert session.effort == 2
+        await pilot.press("enter")
+        assert app.screen.__class__.__name__ == "RoutinesScreen"
+
+
+@async_test
+async def test_timer_wakes_at_display_boundaries_not_ten_times_a_second(
+    make_app: Any, clock: Any
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_quick(pilot)
+        clock.advance(0.3)
+        delay = screen.delay_to_next_change(screen.session.state())
+        assert 0.6 < delay <= 0.72
+
+
+@async_test
+async def test_resizing_to_40x12_keeps_phase_exercise_and_countdown(
+    make_app: Any, clock: Any
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_quick(pilot)
+        await advance(pilot, clock, 2.5)
+        for size in ((40, 12), (100, 40), (40, 12)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+        regions = [
+            screen.query_one(selector).region
+            for selector in ("#phase-band", "#title", "#clock", "#routine-bar")
+        ]
+        for region in regions:
+            assert region.height > 0 and region.bottom <= 11, region
+        for first, second in zip(regions, regions[1:], strict=False):
+            assert not first.overlaps(second)
