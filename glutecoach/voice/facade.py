@@ -148,7 +148,14 @@ class Voice:
         with self._cond:
             return self._cond.wait_for(lambda: self._unhandled == 0 and self._quiet, timeout)
 
-    def close(self) -> None:
+    def close(self, drain: float = 10.0) -> None:
+        """Let what is already said or waiting finish (at most ``drain`` seconds), then stop.
+
+        A session that ends normally thus still says its closing line; to cut at once
+        (quit, Ctrl-C), call :meth:`flush` first.
+        """
+        if drain > 0 and self._thread.is_alive():
+            self.wait_idle(drain)
         self._post("close")
         if self._thread.is_alive() and threading.current_thread() is not self._thread:
             self._thread.join(timeout=2.0)

@@ -84,7 +84,7 @@ def test_a_wrong_token_is_rejected_and_logged(relay) -> None:
 
 
 def test_cues_without_a_greeting_are_rejected(relay) -> None:
-    server, speaker, _, log = relay
+    server, speaker, _, _log = relay
     sock, reader = connect(server.port)
     with sock:
         send(sock, {"op": "cue", "text": "rm -rf /", "kind": "announce"})
@@ -141,8 +141,18 @@ def test_no_relay_listening_falls_back_once(monkeypatch) -> None:
 def start_relay_process(tmp_path: Path) -> tuple[subprocess.Popen[str], int, list[str]]:
     env = {**os.environ, "GLUTECOACH_HOME": str(tmp_path / "relay-home")}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "glutecoach", "relay", "--voice", "captions"]
-        + ["--token", TOKEN, "--port", "0"],
+        [
+            sys.executable,
+            "-m",
+            "glutecoach",
+            "relay",
+            "--voice",
+            "captions",
+            "--token",
+            TOKEN,
+            "--port",
+            "0",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -197,5 +207,5 @@ def test_relay_command_prints_token_and_the_lines_to_use(tmp_path) -> None:
             assert json.loads(reader.readline())["ok"] is False
     finally:
         proc.terminate()
-        out, err = proc.communicate(timeout=5)
+        _out, err = proc.communicate(timeout=5)
     assert "rejected connection" in err and "wrong or missing token" in err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from pathlib import Path
 
@@ -36,7 +37,7 @@ def test_a_100ms_timer_keeps_its_cadence_while_cues_are_spoken(
                 t0 = time.monotonic()
                 v.cue(Cue(0, text, CueKind.COUNT if text.isdigit() else CueKind.ANNOUNCE))
                 calls.append(time.monotonic() - t0)
-        gaps = [b - a for a, b in zip(frames, frames[1:], strict=False)]
+        gaps = [b - a for a, b in itertools.pairwise(frames)]
         assert len(stand_in.started()) >= 5  # it really was speaking meanwhile
     finally:
         v.close()
