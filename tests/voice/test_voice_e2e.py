@@ -87,7 +87,14 @@ def test_run_plain_with_no_audio_output_falls_back_quietly(user_home: Path) -> N
 
 def test_relay_prints_the_routines_cues_in_order(user_home: Path, tmp_path: Path) -> None:
     relay = subprocess.Popen(
-        [sys.executable, "-m", "glutecoach", "relay", "--voice", "captions", "--token", "T", "--port", "0"],
+        [
+            sys.executable,
+            "-m",
+            "glutecoach",
+            "relay",
+            *("--voice", "captions", "--token", "T"),
+            *("--port", "0"),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
