@@ -43,7 +43,7 @@ TOP_KEYS = ("name", *COLOUR_KEYS, *FLAG_KEYS, "phases", "variables")
 ANSI_VARIABLES = {
     "ansi-background": "ansi_black",
     "ansi-foreground": "ansi_white",
-    "foreground-disabled": "ansi_default 50%",
+    "foreground-disabled": "ansi_bright_black",
     "surface-active": "ansi_default",
     "border-blurred": "ansi_black",
 }

@@ -64,7 +64,13 @@ def voices() -> list[Any]:
 
 
 @pytest.fixture
-def make_app(home: Path, clock: FakeClock, voices: list[Any]) -> Iterator[Callable[..., Any]]:
+def make_app(
+    home: Path, clock: FakeClock, voices: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[..., Any]]:
+    # The same colours whatever terminal runs the tests; 16-colour and NO_COLOR have own tests.
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setenv("COLORTERM", "truecolor")
+    monkeypatch.delenv("NO_COLOR", raising=False)
     from glutecoach.app import GlutecoachApp
     from glutecoach.store import open_store
     from glutecoach.voice import RecordingVoice
@@ -125,3 +131,11 @@ def async_test(fn: Callable[..., Any]) -> Callable[..., Any]:
         return asyncio.run(fn(*args, **kwargs))
 
     return wrapper
+
+
+def widget_text(widget: Any) -> str:
+    """The text a widget actually draws, all of it (not just the part scrolled into view)."""
+    from textual.geometry import Region
+
+    width, height = widget.size
+    return "\n".join(strip.text for strip in widget.render_lines(Region(0, 0, width, height)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from glutecoach.engine.model import StepKind
@@ -195,5 +196,5 @@ async def test_resizing_to_40x12_keeps_phase_exercise_and_countdown(
         ]
         for region in regions:
             assert region.height > 0 and region.bottom <= 11, region
-        for first, second in zip(regions, regions[1:], strict=False):
+        for first, second in itertools.pairwise(regions):
             assert not first.overlaps(second)

@@ -1,0 +1,143 @@
+"""Theme files: the four built-ins, user themes, broken files reported by name, fallbacks."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from glutecoach.themes import DEFAULT_THEME, load_themes, parse_theme
+from tests.app.conftest import async_test
+
+BUILTIN = {"glutecoach-dark", "glutecoach-light", "glutecoach-contrast", "glutecoach-terminal"}
+
+
+def test_four_builtin_themes_load_without_problems() -> None:
+    loaded = load_themes(None)
+    assert set(loaded.themes) >= BUILTIN
+    assert loaded.problems == []
+    assert loaded.themes["glutecoach-light"].dark is False
+    assert loaded.themes["glutecoach-terminal"].ansi is True
+    for name in BUILTIN:
+        assert set(loaded.themes[name].variables) >= {
+            "phase-work",
+            "phase-rest",
+            "phase-switch",
+            "phase-get-ready",
+        }
+
+
+def test_unknown_key_is_named_with_a_suggestion() -> None:
+    theme, problems = parse_theme('primary = "#112233"\nbackgrund = "#000000"\n', "x", "x.toml")
+    assert theme is None
+    assert 'unknown key "backgrund"' in str(problems[0])
+    assert 'did you mean "background"' in str(problems[0])
+    assert str(problems[0]).startswith("x.toml: ")
+
+
+def test_bad_colour_and_bad_toml_are_reported() -> None:
+    _, problems = parse_theme('primary = "#12345z"\n[phases]\nwrok = "red"\n', "x", "x.toml")
+    text = " | ".join(map(str, problems))
+    assert '"#12345z" is not a colour' in text
+    assert 'unknown phase "wrok"' in text and '"work"' in text
+    _, problems = parse_theme("primary = \n", "x", "x.toml")
+    assert "not valid TOML" in str(problems[0])
+    assert "line 1" in str(problems[0])
+
+
+def test_user_theme_loads_and_broken_one_is_skipped(tmp_path: Path) -> None:
+    (tmp_path / "mine.toml").write_text('primary = "#ff0000"\ndark = false\n')
+    (tmp_path / "broken.toml").write_text('primary = "nope"\n')
+    loaded = load_themes(tmp_path)
+    assert "mine" in loaded.themes and loaded.themes["mine"].dark is False
+    assert "broken" not in loaded.themes
+    assert any("broken.toml" in str(p) for p in loaded.problems)
+
+
+@async_test
+async def test_broken_theme_file_is_one_notification_and_the_app_runs(
+    make_app: Any, home: Path
+) -> None:
+    themes = home / "themes"
+    themes.mkdir()
+    (themes / "bad.toml").write_text('primary = "#zzzzzz"\nsecundary = "red"\n')
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        messages = [n.message for n in app._notifications if "bad.toml" in n.message]
+        assert len(messages) == 1
+        assert "secundary" in messages[0] and "#zzzzzz" in messages[0]
+        assert app.theme == DEFAULT_THEME
+
+
+@async_test
+async def test_missing_chosen_theme_falls_back_with_a_message(make_app: Any, home: Path) -> None:
+    (home / "config.toml").write_text('theme = "gone-theme"\n')
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.theme == DEFAULT_THEME
+        assert any("gone-theme" in n.message for n in app._notifications)
+
+
+@async_test
+async def test_user_theme_can_be_chosen(make_app: Any, home: Path) -> None:
+    themes = home / "themes"
+    themes.mkdir()
+    (themes / "sunset.toml").write_text(
+        'primary = "#ff7700"\nbackground = "#201010"\n[phases]\nwork = "#ff0000"\n'
+    )
+    app = make_app(theme="sunset")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.theme == "sunset"
+        assert app.theme_variables["phase-work"].lower() == "#ff0000"
+
+
+@async_test
+async def test_sixteen_colour_terminal_gets_the_terminal_palette_theme(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app_env = make_app  # the fixture set 256 colours; a 16-colour terminal overrides it here
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.delenv("COLORTERM")
+    app = app_env()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.theme == "glutecoach-terminal"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "WorkoutScreen"
+
+
+@async_test
+async def test_no_color_runs_a_workout_and_paused_is_in_words(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.app.conftest import start_quick
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+    assert app.no_color
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_quick(pilot)
+        await pilot.press("space")
+        assert screen.query_one("#phase-word").text.strip().startswith("PAUSED")
+
+
+def test_wheel_ships_the_themes(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[2]
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path), str(root)],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = tmp_path.glob("*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    for name in BUILTIN:
+        assert f"glutecoach/themes/{name}.toml" in names
+    assert "glutecoach/themes.py" in names
