@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 
 from glutecoach.engine.catalog import load_catalog
@@ -83,7 +84,7 @@ def cue_overlaps(plan: Plan) -> list[str]:
     timeline.sort()
     # Cue times are rounded to 0.01 s when placed (up to 0.005 s off), so allow
     # that rounding and nothing more.
-    for (s1, e1, t1), (s2, _e2, t2) in zip(timeline, timeline[1:], strict=False):
+    for (s1, e1, t1), (s2, _e2, t2) in itertools.pairwise(timeline):
         if s2 < e1 - 0.006:
             problems.append(f"{t1!r} ({s1:.2f}-{e1:.2f}) overlaps {t2!r} at {s2:.2f}")
     return problems
