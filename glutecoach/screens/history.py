@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -19,7 +20,9 @@ from textual.widgets import DataTable, Footer, Static
 from glutecoach.screens.base import CoachScreen
 from glutecoach.store.history import EFFORTS, SessionRow
 from glutecoach.store.stats import (
+    DayTotal,
     completed_days,
+    day_totals,
     level_timeline,
     minutes_by_day,
     streaks,
@@ -28,7 +31,7 @@ from glutecoach.store.stats import (
 from glutecoach.widgets.heatmap import Heatmap
 from glutecoach.widgets.sparkline import WeeklyBars
 
-TABLE_LIMIT = 1000  # rows drawn in the table; `glutecoach history` lists everything
+PAGE = 100  # table rows per page (m for more): DataTable layout cost grows with rows
 
 
 class HistoryScreen(CoachScreen):
@@ -46,6 +49,13 @@ class HistoryScreen(CoachScreen):
             tooltip="Move between the summary and the table",
         ),
         Binding(
+            "m",
+            "more",
+            "More",
+            id="history.more",
+            tooltip="Show older sessions in the table",
+        ),
+        Binding(
             "r",
             "reload",
             "Reload",
@@ -57,7 +67,9 @@ class HistoryScreen(CoachScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.sessions: list[SessionRow] = []
+        self.days: list[DayTotal] = []
+        self.shown: list[SessionRow] = []  # the table's rows, with exercises
+        self.level_points: list[tuple[str, str, int]] = []
         self.off_reason = ""
 
     def compose(self) -> ComposeResult:
@@ -77,7 +89,9 @@ class HistoryScreen(CoachScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)
-        table.add_columns("Date", "Routine", "Min", "Status", "Effort", "Levels")
+        # Fixed widths: DataTable would otherwise measure every cell of every row.
+        for label, width in COLUMNS:
+            table.add_column(label, width=width)
         self.load()
         table.focus()
 
@@ -88,30 +102,41 @@ class HistoryScreen(CoachScreen):
         self.load()
 
     def load(self, today: date | None = None) -> None:
-        store: Any = getattr(self.app, "store", None)
-        history = getattr(store, "history", None)
-        self.off_reason = ""
-        if history is None or not history.enabled:
-            self.off_reason = getattr(history, "why_disabled", "") or "no store is open"
-            self.sessions = []
-        else:
-            self.sessions = history.sessions()
+        fetch = _Fetch(self._history())
+        fetch.run()  # in place: a thread was tried and was slower (GIL contention)
+        self.off_reason = fetch.off_reason
+        self.days, self.shown, self.level_points = fetch.days, fetch.shown, fetch.points
         self._draw(today or date.today())
 
+    def action_more(self) -> None:
+        history = self._history()
+        if history is None or len(self.shown) >= self.total:
+            self.notify("That is every session.", timeout=3)
+            return
+        older = history.sessions(limit=PAGE, offset=len(self.shown))
+        self.shown.extend(older)
+        self._fill_table()
+
+    def _history(self) -> Any:
+        return getattr(getattr(self.app, "store", None), "history", None)
+
+    @property
+    def total(self) -> int:
+        return sum(d.sessions for d in self.days)
+
     def _draw(self, today: date) -> None:
-        sessions = self.sessions
-        by_day = minutes_by_day(sessions)
-        current, longest = streaks(completed_days(sessions), today)
-        done = sum(1 for s in sessions if s.status == "completed")
+        by_day = minutes_by_day(self.days)
+        current, longest = streaks(completed_days(self.days), today)
+        done = sum(d.completed for d in self.days)
         if self.off_reason:
             summary = f"[b]History is off:[/b] {escape(self.off_reason)}"
-        elif not sessions:
+        elif not self.days:
             summary = "No sessions yet. Finish a routine and it shows up here."
         else:
             day_word = "day" if current == 1 else "days"
             summary = (
                 f"Streak [b]{current}[/b] {day_word} · longest [b]{longest}[/b] · "
-                f"{done} completed of {len(sessions)}"
+                f"{done} completed of {self.total}"
             )
         self.query_one("#streaks", Static).update(summary)
         self.query_one(Heatmap).show(by_day, today)
@@ -120,7 +145,7 @@ class HistoryScreen(CoachScreen):
         self._fill_table()
 
     def _levels_text(self) -> str:
-        timeline = level_timeline(self.sessions)
+        timeline = level_timeline(self.level_points)
         if not timeline:
             return ""
         names = _exercise_names(self.app)
@@ -134,22 +159,55 @@ class HistoryScreen(CoachScreen):
 
     def _fill_table(self) -> None:
         table = self.query_one("#sessions", DataTable)
+        row = table.cursor_row
         table.clear()
-        rows = [_row(s) for s in self.sessions[:TABLE_LIMIT]]
-        table.add_rows(rows)
-        hidden = len(self.sessions) - len(rows)
+        table.add_rows(_row(s) for s in self.shown)
+        hidden = self.total - len(self.shown)
         if hidden > 0:
-            table.add_row("…", f"{hidden} older", "", "", "", "`glutecoach history`")
+            table.add_row("…", f"{hidden} older", "", "", "", "m shows more")
+        table.move_cursor(row=row)
+
+
+class _Fetch:
+    """The three queries the screen needs: per-day totals, one page of rows, level points."""
+
+    def __init__(self, history: Any) -> None:
+        self.history = history
+        self.off_reason = ""
+        self.days: list[DayTotal] = []
+        self.shown: list[SessionRow] = []
+        self.points: list[tuple[str, str, int]] = []
+
+    def run(self) -> None:
+        history = self.history
+        if history is None or not history.enabled:
+            self.off_reason = getattr(history, "why_disabled", "") or "no store is open"
+            return
+        self.days = day_totals(history.daily_totals())
+        self.shown = history.sessions(limit=PAGE)
+        self.points = history.level_points()
+
+
+COLUMNS = (
+    ("Date", 16),
+    ("Routine", 16),
+    ("Min", 4),
+    ("Status", 9),
+    ("Effort", 11),
+    ("Levels", 60),
+)
 
 
 def _day(day: date) -> str:
     return f"{day:%b} {day.day}" if day.year == date.today().year else f"{day:%b} {day.year}"
 
 
-def _row(s: SessionRow) -> tuple[str, str, str, str, str, str]:
+def _row(s: SessionRow) -> tuple[Text, ...]:
+    """Plain ``Text`` cells: a ``str`` would be parsed as markup, which costs more than
+    everything else in opening the screen and would mangle a routine named ``[x]``."""
     started = datetime.fromisoformat(s.started_at).astimezone()
     levels = " ".join(f"{e.exercise}:{e.level}" for e in s.exercises)
-    return (
+    cells = (
         f"{started:%Y-%m-%d %H:%M}",
         s.routine_name,
         f"{s.active_seconds / 60:.0f}",
@@ -157,6 +215,7 @@ def _row(s: SessionRow) -> tuple[str, str, str, str, str, str]:
         EFFORTS.get(s.effort or 0, ""),
         levels,
     )
+    return tuple(Text(c, no_wrap=True, overflow="ellipsis") for c in cells)
 
 
 def _exercise_names(app: Any) -> dict[str, str]:

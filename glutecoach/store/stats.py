@@ -1,25 +1,41 @@
 """Summaries of the history for the screens: streaks, a day grid, minutes per week, levels.
 
-Pure functions over ``SessionRow`` values so the screens only draw, and so tests can pin
-the arithmetic with a fixed "today". Days are the user's local days (a workout at 23:30
-counts for that evening, not for tomorrow in UTC).
+Pure functions over per-day totals and level change points (both grouped by SQLite in
+``History``) so the screens only draw, and tests can pin the arithmetic with a fixed
+"today". Days are the user's local days (a workout at 23:30 counts for that evening, not
+for tomorrow in UTC).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-
-from glutecoach.store.history import SessionRow
 
 
 def local_day(started_at: str, tz: tzinfo | None = None) -> date:
     return datetime.fromisoformat(started_at).astimezone(tz).date()
 
 
-def completed_days(sessions: Iterable[SessionRow], tz: tzinfo | None = None) -> set[date]:
-    return {local_day(s.started_at, tz) for s in sessions if s.status == "completed"}
+@dataclass(frozen=True, slots=True)
+class DayTotal:
+    day: date
+    minutes: float
+    sessions: int
+    completed: int
+
+
+def day_totals(rows: Iterable[tuple[str, float, int, int]]) -> list[DayTotal]:
+    """From ``History.daily_totals()`` rows."""
+    return [DayTotal(date.fromisoformat(d), m, n, c) for d, m, n, c in rows]
+
+
+def completed_days(days: Iterable[DayTotal]) -> set[date]:
+    return {d.day for d in days if d.completed}
+
+
+def minutes_by_day(days: Iterable[DayTotal]) -> dict[date, float]:
+    return {d.day: d.minutes for d in days}
 
 
 def streaks(days: set[date], today: date) -> tuple[int, int]:
@@ -39,14 +55,6 @@ def streaks(days: set[date], today: date) -> tuple[int, int]:
         current += 1
         cursor -= timedelta(days=1)
     return current, longest
-
-
-def minutes_by_day(sessions: Iterable[SessionRow], tz: tzinfo | None = None) -> dict[date, float]:
-    out: dict[date, float] = {}
-    for s in sessions:
-        day = local_day(s.started_at, tz)
-        out[day] = out.get(day, 0.0) + s.active_seconds / 60
-    return out
 
 
 def grid_start(today: date, weeks: int) -> date:
@@ -72,13 +80,18 @@ class LevelPoint:
 
 
 def level_timeline(
-    sessions: Sequence[SessionRow], tz: tzinfo | None = None
+    points: Iterable[tuple[str, str, int]], tz: tzinfo | None = None
 ) -> dict[str, list[LevelPoint]]:
-    """Per exercise, the day it was first done at each new level (oldest first)."""
+    """Per exercise, the local day it was first done at each new level (oldest first), from
+    ``History.level_points()``; same-day repeats keep the last level of that day."""
     out: dict[str, list[LevelPoint]] = {}
-    for s in sorted(sessions, key=lambda r: (r.started_at, r.id)):
-        for e in s.exercises:
-            points = out.setdefault(e.exercise, [])
-            if not points or points[-1].level != e.level:
-                points.append(LevelPoint(local_day(s.started_at, tz), e.level))
+    for exercise, started_at, level in points:
+        line = out.setdefault(exercise, [])
+        day = local_day(started_at, tz)
+        if line and line[-1].day == day:
+            line[-1] = LevelPoint(day, level)
+            if len(line) > 1 and line[-2].level == level:
+                line.pop()
+        elif not line or line[-1].level != level:
+            line.append(LevelPoint(day, level))
     return out

@@ -313,3 +313,14 @@ def test_two_processes_finishing_at_once_both_keep_their_sessions(home: Path) ->
     for row in rows:
         assert (row.status, row.effort, row.active_seconds) == ("completed", 2, 123)
         assert [e.sets_done for e in row.exercises] == [2, 2, 1]
+
+
+def test_daily_totals_and_level_points_group_in_sqlite(store: Store) -> None:
+    for level in (1, 1, 2):
+        store.history.begin(make_plan({"glute-bridge": level})).finish("completed", 120)
+    store.history.begin(make_plan({"glute-bridge": 2})).finish("partial", 60)
+    [(day, minutes, sessions, completed)] = store.history.daily_totals()
+    assert (minutes, sessions, completed) == (7.0, 4, 3)
+    assert len(day) == 10
+    bridge = [(lvl) for ex, _t, lvl in store.history.level_points() if ex == "glute-bridge"]
+    assert bridge == [1, 2]

@@ -70,13 +70,13 @@ def test_history_screen_shows_sessions_newest_first_with_streak(
             assert isinstance(screen, HistoryScreen)
             table = screen.query_one("#sessions", DataTable)
             assert table.row_count == 4
-            first = table.get_row_at(0)
+            first = [str(cell) for cell in table.get_row_at(0)]
             assert (
                 first[1] == "Test routine"
                 and first[3] == "completed"
                 and "glute-bridge:3" in first[5]
             )
-            assert table.get_row_at(3)[5].startswith("glute-bridge:1")
+            assert str(table.get_row_at(3)[5]).startswith("glute-bridge:1")
             streak = text_of(screen.query_one("#streaks", Static))
             assert "Streak 4 days" in streak and "longest 4" in streak
             levels = text_of(screen.query_one("#levels-over-time", Static))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, timedelta
 
-from glutecoach.store.history import ExerciseRow, SessionRow
 from glutecoach.store.stats import (
     completed_days,
+    day_totals,
     grid_start,
     level_timeline,
     minutes_by_day,
@@ -37,29 +37,10 @@ def test_no_days_no_streak() -> None:
     assert streaks(set(), TODAY) == (0, 0)
 
 
-def session(
-    sid: int, started: str, minutes: float, status: str = "completed", level: int = 1
-) -> SessionRow:
-    return SessionRow(
-        sid,
-        "r",
-        "R",
-        started,
-        None,
-        status,
-        minutes * 60,
-        None,
-        (ExerciseRow("glute-bridge", level, 2, 2),),
-    )
-
-
-def test_partial_sessions_do_not_count_for_streaks_but_count_minutes() -> None:
-    rows = [
-        session(1, "2025-06-18T07:00:00+00:00", 7, "partial"),
-        session(2, "2025-06-17T07:00:00+00:00", 8),
-    ]
-    assert completed_days(rows, UTC) == {date(2025, 6, 17)}
-    assert minutes_by_day(rows, UTC) == {date(2025, 6, 18): 7, date(2025, 6, 17): 8}
+def test_partial_days_do_not_count_for_streaks_but_count_minutes() -> None:
+    days_ = day_totals([("2025-06-17", 8.0, 1, 1), ("2025-06-18", 7.0, 1, 0)])
+    assert completed_days(days_) == {date(2025, 6, 17)}
+    assert minutes_by_day(days_) == {date(2025, 6, 18): 7, date(2025, 6, 17): 8}
 
 
 def test_weeks_run_monday_to_sunday_oldest_first() -> None:
@@ -76,10 +57,11 @@ def test_weeks_run_monday_to_sunday_oldest_first() -> None:
 
 
 def test_level_timeline_keeps_only_changes() -> None:
-    rows = [
-        session(3, "2025-06-03T07:00:00+00:00", 5, level=2),
-        session(1, "2025-06-01T07:00:00+00:00", 5, level=1),
-        session(2, "2025-06-02T07:00:00+00:00", 5, level=2),
+    points = [
+        ("glute-bridge", "2025-06-01T07:00:00+00:00", 1),
+        ("glute-bridge", "2025-06-02T07:00:00+00:00", 2),
+        ("glute-bridge", "2025-06-04T07:00:00+00:00", 1),
+        ("glute-bridge", "2025-06-04T09:00:00+00:00", 2),
     ]
-    [points] = level_timeline(rows, UTC).values()
-    assert [(p.day.day, p.level) for p in points] == [(1, 1), (2, 2)]
+    [line] = level_timeline(points, UTC).values()
+    assert [(p.day.day, p.level) for p in line] == [(1, 1), (2, 2)]
