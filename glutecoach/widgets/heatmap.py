@@ -72,6 +72,10 @@ class Heatmap(Widget):
             return [Style(dim=True)] + [Style()] * 4
         if base.a == 0 or top.a == 0:
             return [Style(dim=True)] + [Style()] * 4
+        if top.ansi is not None or base.ansi is not None:
+            # A terminal-palette theme: blending would invent RGB colours the user never
+            # chose, so every active day uses the primary colour and the glyph shows depth.
+            return [Style(dim=True)] + [Style(color=top.rich_color)] * 4
         muted = Color.parse(variables.get("foreground-muted", variables.get("foreground", "#888")))
         shades = [Style(color=muted.rich_color, dim=True)]
         for step in (0.35, 0.55, 0.78, 1.0):

@@ -185,3 +185,29 @@ def test_bars_and_heatmap_scale() -> None:
     bars = WeeklyBars([1.0] * 12)
     assert bars.get_content_width(None, None) == 24
     assert Heatmap({date.today(): 5}, weeks=12).get_content_width(None, None) == 26
+
+
+def test_heatmap_uses_the_theme_primary_and_follows_theme_changes(store: Store) -> None:
+    add(store, 0)
+    app = StoreApp(store, HistoryScreen)
+
+    def full_cell_colour() -> str:
+        text = app.screen.query_one(Heatmap).render()
+        spans = [s for s in text.spans if text.plain[s.start : s.end] == "██"]
+        assert spans
+        return str(spans[0].style.color.triplet.hex)  # type: ignore[union-attr]
+
+    async def run() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            from textual.color import Color
+
+            primary = Color.parse(app.theme_variables["primary"]).hex.lower()
+            assert full_cell_colour() == primary
+            app.theme = "textual-light" if app.theme != "textual-light" else "nord"
+            await pilot.pause()
+            new_primary = Color.parse(app.theme_variables["primary"]).hex.lower()
+            assert new_primary != primary
+            assert full_cell_colour() == new_primary
+
+    asyncio.run(run())
