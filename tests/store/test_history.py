@@ -324,3 +324,20 @@ def test_daily_totals_and_level_points_group_in_sqlite(store: Store) -> None:
     assert len(day) == 10
     bridge = [(lvl) for ex, _t, lvl in store.history.level_points() if ex == "glute-bridge"]
     assert bridge == [1, 2]
+
+
+def test_a_killed_but_unreaped_process_counts_as_gone() -> None:
+    from glutecoach.store.history import _pid_alive
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        assert _pid_alive(child.pid)
+        child.send_signal(signal.SIGKILL)
+        deadline = time.monotonic() + 5
+        while Path(f"/proc/{child.pid}/stat").read_text().split(") ")[1][0] != "Z":
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        assert not _pid_alive(child.pid)  # a zombie: dead, though signal 0 still succeeds
+    finally:
+        child.wait()
+    assert not _pid_alive(child.pid)
