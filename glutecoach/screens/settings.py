@@ -14,11 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Select, Switch
+from textual.widgets import Footer, Input, Label, Select
 
 from glutecoach.screens.base import CoachScreen
 from glutecoach.store.settings import Settings
 from glutecoach.widgets.line import Line
+from glutecoach.widgets.toggle import Toggle
 
 VOICE_CHOICES = [
     ("Speak if possible (auto)", "auto"),
@@ -65,8 +66,12 @@ class SettingsScreen(CoachScreen):
                 "Volume (0-100 %)",
                 Input(str(round(settings.volume * 100)), type="integer", compact=True, id="volume"),
             )
-            yield from self._row("Bell on each step", Switch(settings.bell, id="bell"))
-            yield from self._row("Desktop notifications", Switch(settings.notify, id="notify"))
+            yield from self._row(
+                "Bell on counts and steps", Toggle("", settings.bell, id="bell", compact=True)
+            )
+            yield from self._row(
+                "Desktop notifications", Toggle("", settings.notify, id="notify", compact=True)
+            )
             yield from self._row(
                 "Get-ready time (s)",
                 Input(
@@ -87,9 +92,12 @@ class SettingsScreen(CoachScreen):
                     id="default_tempo",
                 ),
             )
-            yield from self._row("I have a band", Switch("band" in settings.equipment, id="band"))
             yield from self._row(
-                "I have a weight", Switch("weight" in settings.equipment, id="weight")
+                "I have a band", Toggle("", "band" in settings.equipment, id="band", compact=True)
+            )
+            yield from self._row(
+                "I have a weight",
+                Toggle("", "weight" in settings.equipment, id="weight", compact=True),
             )
             theme_choices = [(name, name) for name in themes]
             current = self.app.theme if self.app.theme in themes else themes[0]
@@ -128,9 +136,9 @@ class SettingsScreen(CoachScreen):
         if field and event.value != getattr(settings, field):
             self._save(**{field: event.value})
 
-    @on(Switch.Changed)
-    def _switch_changed(self, event: Switch.Changed) -> None:
-        field = event.switch.id
+    @on(Toggle.Changed)
+    def _checkbox_changed(self, event: Toggle.Changed) -> None:
+        field = event.checkbox.id
         settings: Settings = self.app.settings  # type: ignore[attr-defined]
         if field in ("band", "weight"):
             have = [item for item in settings.equipment if item != field]

@@ -70,7 +70,7 @@ class WorkoutScreen(CoachScreen):
         Binding("p,left", "previous_step", "Back", id="previous", tooltip="Go back a step"),
         Binding("m", "mute", "Mute", id="mute", tooltip="Silence the voice; captions stay"),
         Binding("m", "unmute", "Unmute", id="mute", tooltip="Let the coach speak again"),
-        Binding("r", "repeat", "Repeat", id="repeat", tooltip="Say the last cue again"),
+        Binding("r", "repeat", "Repeat", id="repeat", show=False, tooltip="Say the last cue again"),
         Binding(
             "q,escape",
             "leave",
@@ -318,8 +318,8 @@ class WorkoutScreen(CoachScreen):
         words = STATE_WORDS.get(self._voice_state, f"voice: {self._voice_state}")
         if self._muted and self._voice_state != "muted":
             words = f"muted · {words}"
-        if self.is_mounted:
-            self.query_one(StepCard).show_voice(words)
+        for card in self.query(StepCard):
+            card.show_voice(words)
 
     # -- actions ------------------------------------------------------------------------------
 

@@ -100,6 +100,7 @@ async def start_quick(pilot: Any) -> Any:
     from glutecoach.screens.workout import WorkoutScreen
 
     app = pilot.app
+    await pilot.pause()
     listing = app.screen.query_one("#routine-list")
     for _ in range(listing.option_count):
         option = listing.highlighted_option

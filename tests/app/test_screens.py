@@ -152,7 +152,7 @@ async def test_settings_change_reaches_the_running_voice(make_app: Any) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await start_quick(pilot)
         await pilot.press("s")
-        app.screen.query_one("#bell").value = True
+        app.screen.query_one("#bell").value = True  # the Bell checkbox
         await pilot.pause()
         assert any(c[0] == "apply" and c[1].bell for c in screen.voice.calls)
 
