@@ -1,0 +1,110 @@
+"""The installed ``glutecoach`` in a real terminal (tmux), through a whole short routine.
+
+Reads the screen the way a person would see it (``tmux capture-pane``). tmux is required:
+CI installs it, so this test fails rather than skips when it is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.app.conftest import QUICK_ROUTINE
+
+
+class Tmux:
+    def __init__(self, socket: str, name: str) -> None:
+        self.base = ["tmux", "-L", socket]
+        self.name = name
+
+    def run(self, *args: str) -> str:
+        done = subprocess.run([*self.base, *args], capture_output=True, text=True, check=False)
+        return done.stdout
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", self.name)
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self.run("send-keys", "-t", self.name, key)
+            time.sleep(0.15)
+
+    def wait_for(self, text: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if text in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
+
+
+@pytest.fixture
+def tmux(isolated_home: Path) -> Iterator[Tmux]:
+    assert shutil.which("tmux"), "tmux is needed for this test (CI installs it)"
+    exe = Path(sys.executable).parent / "glutecoach"
+    assert exe.exists(), f"the installed command is missing: {exe}"
+    (isolated_home / "routines").mkdir(exist_ok=True)
+    (isolated_home / "routines" / "quick.toml").write_text(QUICK_ROUTINE, encoding="utf-8")
+    (isolated_home / "config.toml").write_text('voice = "captions"\n', encoding="utf-8")
+    socket = f"gc-app-test-{os.getpid()}"
+    session = Tmux(socket, "app")
+    command = (
+        f"env GLUTECOACH_HOME={shlex.quote(str(isolated_home))} TERM=xterm-256color "
+        f"{shlex.quote(str(exe))}; echo EXIT-STATUS=$?; sleep 30"
+    )
+    session.run("new-session", "-d", "-s", "app", "-x", "80", "-y", "24", command)
+    try:
+        yield session
+    finally:
+        session.run("kill-server")
+
+
+@pytest.mark.terminal
+def test_whole_routine_from_the_list_to_the_rating(tmux: Tmux, isolated_home: Path) -> None:
+    tmux.wait_for("Quick test")
+    for _ in range(10):  # the details on the right follow the highlighted routine
+        if "About ten seconds" in tmux.screen():
+            break
+        tmux.keys("Down")
+    tmux.wait_for("About ten seconds", timeout=2)
+    tmux.keys("Enter")
+    tmux.wait_for("GET READY")
+    screen = tmux.wait_for("WORK")
+    assert "Glute bridge, level 1: Bridge" in screen
+    assert "Set 1 of 2" in screen
+    tmux.keys("Space")
+    paused = tmux.wait_for("PAUSED")
+    assert "Press Space to carry on" in paused
+    time.sleep(1.5)
+    assert tmux.screen() == paused, "the countdown moved while paused"
+    tmux.keys("Space")
+    tmux.wait_for("REST", timeout=10)
+    tmux.wait_for("Runner's stretch", timeout=15)
+    summary = tmux.wait_for("Done: Quick test", timeout=20)
+    assert "How did that feel?" in summary
+    tmux.keys("2")
+    tmux.wait_for("Logged as about right")
+    tmux.keys("Enter")
+    tmux.wait_for("Routines")
+    tmux.keys("q")
+    tmux.wait_for("EXIT-STATUS=0")
+
+    from glutecoach.store import open_store
+
+    store = open_store()
+    try:
+        (session,) = store.history.sessions()
+        assert session.status == "completed"
+        assert session.effort == 2
+    finally:
+        store.close()
