@@ -114,6 +114,7 @@ class SessionRecord:
         self._history = history
         self.id = session_id
         self._progress = progress or {}
+        self._step_seconds: dict[int, float] = {}
         self.finished = False
 
     @property
@@ -121,40 +122,34 @@ class SessionRecord:
         return self._history is not None and self.id is not None and self._history.enabled
 
     def step_finished(self, index: int, step: Step, seconds_done: float, completed: bool) -> None:
-        if not self.recording or step.kind is not StepKind.WORK or step.exercise is None:
-            self._touch_active(step, seconds_done)
+        if not self.recording:
             return
-        progress = self._progress.get(step.exercise)
-        if progress is None:
-            self._touch_active(step, seconds_done)
-            return
-        progress.steps[index] = (step, max(0.0, float(seconds_done)), bool(completed))
-        sets_done, reps, seconds = progress.totals()
         assert self._history is not None
+        seconds_done = max(0.0, float(seconds_done))
+        self._step_seconds[index] = seconds_done  # latest wins: a repeated step counts once
+        active = sum(self._step_seconds.values())
+        progress = self._progress.get(step.exercise or "")
+        totals: tuple[int, int, float] | None = None
+        if step.kind is StepKind.WORK and progress is not None:
+            progress.steps[index] = (step, seconds_done, bool(completed))
+            totals = progress.totals()
         exercise = step.exercise
 
         def write(conn: sqlite3.Connection) -> None:
+            if totals is not None:
+                conn.execute(
+                    "UPDATE session_exercises SET sets_done=?, reps_done=?, seconds_done=? "
+                    "WHERE session_id=? AND exercise=?",
+                    (*totals, self.id, exercise),
+                )
+            # Until ``finish`` gives the exact figure, active time is the finished steps' sum.
             conn.execute(
-                "UPDATE session_exercises SET sets_done=?, reps_done=?, seconds_done=? "
-                "WHERE session_id=? AND exercise=?",
-                (sets_done, reps, seconds, self.id, exercise),
+                "UPDATE sessions SET active_seconds=?, updated_at=? "
+                "WHERE id=? AND ended_at IS NULL",
+                (active, utc_now(), self.id),
             )
-            self._bump(conn, seconds_done)
 
         self._history._write(write)
-
-    def _touch_active(self, step: Step, seconds_done: float) -> None:
-        if self.recording:
-            assert self._history is not None
-            self._history._write(lambda conn: self._bump(conn, seconds_done))
-
-    def _bump(self, conn: sqlite3.Connection, seconds_done: float) -> None:
-        # Until ``finish`` gives the exact figure, active time is the sum of finished steps.
-        conn.execute(
-            "UPDATE sessions SET active_seconds = active_seconds + ?, updated_at=? "
-            "WHERE id=? AND ended_at IS NULL",
-            (max(0.0, float(seconds_done)), utc_now(), self.id),
-        )
 
     def finish(self, status: str, active_seconds: float) -> None:
         if status not in STATUSES:

@@ -19,13 +19,15 @@ from glutecoach.store import open_store
 ISO_UTC = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$"
 
 
-def record_session(levels: dict[str, int] | None = None, when: str | None = None) -> None:
+def record_session(
+    levels: dict[str, int] | None = None, when: str | None = None, effort: int = 3
+) -> None:
     store = open_store()
     plan = make_plan(levels)
     record = store.history.begin(plan, "Test routine")
     run_all(record, plan)
     record.finish("completed", 240)
-    record.rate(3)
+    record.rate(effort)
     if when:
         assert store.history.db is not None
         with store.history.db.write() as conn:
@@ -137,3 +139,16 @@ def test_store_imports_neither_textual_nor_pyttsx3() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_levels_prints_a_suggestion_with_the_command_to_accept_it(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    for _ in range(3):
+        record_session(effort=2)
+    assert main(["levels"]) == 0
+    out = capsys.readouterr().out
+    assert "Suggestion: glute-bridge up to 2" in out
+    assert "glutecoach levels set glute-bridge 2" in out
+    assert main(["levels", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["level"] == 1  # only suggested

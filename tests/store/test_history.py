@@ -77,8 +77,10 @@ def test_repeating_a_step_does_not_count_it_twice(store: Store) -> None:
     record = store.history.begin(plan)
     for _ in range(3):
         record.step_finished(1, plan.steps[1], 30, True)
-    bridge = store.history.sessions()[0].exercises[0]
-    assert (bridge.sets_done, bridge.reps_done) == (1, 10)
+    record.step_finished(0, plan.steps[0], 5, True)
+    [row] = store.history.sessions()
+    assert (row.exercises[0].sets_done, row.exercises[0].reps_done) == (1, 10)
+    assert row.active_seconds == 35
 
 
 KILL_CHILD = """
