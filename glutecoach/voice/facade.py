@@ -271,8 +271,8 @@ class Voice:
                     self._worker.send(op="stop")
             elif isinstance(action, Drop):
                 self.dropped.append((action.utterance.text, action.reason))
-        if self.mode == "speech" and not self.muted:
-            self._set_state("speaking" if self._policy.speaking else "idle")
+        if self.mode == "speech" and not self.muted and self._policy.speaking is None:
+            self._set_state("idle")  # "speaking" waits for the worker's "started"
 
     # ----------------------------------------------------------------- speech worker
 

@@ -71,6 +71,10 @@ class Synth:
         os.close(fd)
         try:
             with contextlib.redirect_stdout(io.StringIO()):  # pyttsx3 prints "Audio saved"
+                # Set on every render: pyttsx3 2.99 + espeak-ng sometimes keep the old rate
+                # when it was changed between two renders (measured here).
+                self._engine.setProperty("rate", self.rate)
+                self._engine.setProperty("volume", self.volume)
                 self._engine.save_to_file(text, tmp)
                 self._engine.runAndWait()
             duration = wav_duration(Path(tmp))

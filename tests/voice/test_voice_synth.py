@@ -45,14 +45,20 @@ def test_cue_phrases_render_to_valid_wavs_whose_length_grows_with_the_text(
     assert durations["sentence"] > 2.5
 
 
-def test_a_slower_rate_makes_longer_speech(synth: Synth, tmp_path: Path) -> None:
-    fast = Synth.render(synth, PHRASES["sentence"], tmp_path / "fast.wav")
-    synth.configure("", 120, 1.0)
+def test_each_rate_change_takes_effect_on_the_next_render(synth: Synth, tmp_path: Path) -> None:
+    text = PHRASES["sentence"]
+    out = tmp_path / "x.wav"
+    normal = synth.render(text, out)
     try:
-        slow = synth.render(PHRASES["sentence"], tmp_path / "slow.wav")
+        synth.configure("", 120, 1.0)
+        slow = [synth.render(text, out), synth.render(text, out)]
+        synth.configure("", 250, 1.0)
+        fast = synth.render(text, out)
     finally:
         synth.configure("", 170, 1.0)
-    assert slow > fast * 1.2
+    assert min(slow) > normal * 1.2
+    assert fast < normal * 0.8
+    assert synth.render(text, out) == pytest.approx(normal, rel=0.02)
 
 
 def test_the_cache_renders_a_phrase_once_and_keys_on_voice_settings(
