@@ -152,3 +152,18 @@ def test_levels_prints_a_suggestion_with_the_command_to_accept_it(
     assert "glutecoach levels set glute-bridge 2" in out
     assert main(["levels", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["level"] == 1  # only suggested
+
+
+def test_history_from_a_newer_glutecoach_says_why_and_exits_1(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    home.mkdir(parents=True)
+    conn = sqlite3.connect(home / "history.db")
+    conn.execute("PRAGMA user_version = 42")
+    conn.close()
+    assert main(["history", "--json"]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "History is off" in captured.err and "newer glutecoach" in captured.err
