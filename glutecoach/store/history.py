@@ -131,7 +131,14 @@ class SessionRecord:
         progress = self._progress.get(step.exercise or "")
         totals: tuple[int, int, float] | None = None
         if step.kind is StepKind.WORK and progress is not None:
-            progress.steps[index] = (step, seconds_done, bool(completed))
+            # After "previous", a step done once stays done at its best time, even when the
+            # user then skips the repeat.
+            earlier = progress.steps.get(index)
+            if earlier is None:
+                progress.steps[index] = (step, seconds_done, bool(completed))
+            else:
+                best = max(seconds_done, earlier[1])
+                progress.steps[index] = (step, best, bool(completed) or earlier[2])
             totals = progress.totals()
         exercise = step.exercise
 

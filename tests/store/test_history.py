@@ -83,6 +83,15 @@ def test_repeating_a_step_does_not_count_it_twice(store: Store) -> None:
     assert row.active_seconds == 35
 
 
+def test_a_set_done_once_stays_done_when_revisited_and_skipped(store: Store) -> None:
+    plan = make_plan()
+    record = store.history.begin(plan)
+    record.step_finished(1, plan.steps[1], 30, True)
+    record.step_finished(1, plan.steps[1], 2, False)  # "previous", then skipped
+    [row] = store.history.sessions()
+    assert (row.exercises[0].sets_done, row.exercises[0].reps_done) == (1, 10)
+
+
 KILL_CHILD = """
 import sys, time
 from store_plans import make_plan, run_all
