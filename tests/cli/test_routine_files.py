@@ -244,3 +244,36 @@ def test_an_own_exercise_may_not_take_a_built_in_id(home: Path) -> None:
     result = glutecoach("plan", "own", home=home)
     assert result.returncode == 2
     assert f"{path}:3: exercises.clamshell: is already a built-in exercise" in result.stderr
+
+
+def test_a_user_routine_with_a_built_in_id_replaces_it(home: Path) -> None:
+    write_routine(home, "desk-reset", GOOD.replace('"Mine"', '"My desk reset"'))
+    result = glutecoach("plan", "desk-reset", "--json", home=home)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["name"] == "My desk reset"
+
+
+def test_a_file_name_that_cannot_be_an_id_is_reported(home: Path) -> None:
+    path = write_routine(home, "My Routine", GOOD)
+    result = glutecoach("routines", "--json", home=home)
+    assert result.returncode == 0, result.stderr
+    row = next(r for r in json.loads(result.stdout) if r["id"] == "My Routine")
+    assert any(str(path) in e and "file name" in e for e in row["errors"])
+
+
+def test_routines_still_lists_built_ins_when_the_routines_folder_is_a_file(home: Path) -> None:
+    (home / "routines").write_text("not a folder", encoding="utf-8")
+    result = glutecoach("routines", "--json", home=home)
+    assert result.returncode == 0, result.stderr
+    ids = {r["id"] for r in json.loads(result.stdout)}
+    assert ids == {"desk-reset", "full", "stretch-break"}
+
+
+def test_files_that_are_not_toml_are_ignored(home: Path) -> None:
+    write_routine(home, "mine", GOOD)
+    (home / "routines" / "notes.txt").write_text("[[[ not toml", encoding="utf-8")
+    (home / "routines" / "mine.toml.bak").write_text("[[[ not toml", encoding="utf-8")
+    result = glutecoach("routines", "--json", home=home)
+    rows = json.loads(result.stdout)
+    assert {r["id"] for r in rows} == {"desk-reset", "full", "stretch-break", "mine"}
+    assert all(r["errors"] == [] for r in rows)
