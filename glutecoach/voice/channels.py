@@ -15,7 +15,7 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 def clean(text: str) -> str:
     """No control characters: a routine's text must never become a terminal command."""
-    return _UNSAFE.sub(" ", text).strip()
+    return " ".join(_UNSAFE.sub(" ", text).split())
 
 
 def notification(title: str, body: str) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 from glutecoach.engine.model import Cue, CueKind, Step, StepKind
 from glutecoach.store.settings import VOICE_MODES, Settings
 from glutecoach.voice.channels import BEL, notification
+from glutecoach.voice.doctor import in_ssh
 from glutecoach.voice.policy import Action, CuePolicy, Cut, Drop, Play
 
 RELAY_ENV = "GLUTECOACH_RELAY"
@@ -117,6 +118,10 @@ class Voice:
         self._post("cue", cue, self._clock() if due is None else due)
 
     def step_changed(self, step: Step, next_step: Step | None, exercise_name: str) -> None:
+        # Render this step's and the next one's lines ahead, so each plays the moment it is due.
+        texts = [c.text for s in (step, next_step) if s is not None for c in s.cues]
+        if texts and self.mode == "speech":
+            self._post("prepare", texts)
         if self.bell and not self.muted:
             self._terminal(BEL)
         if self.notify:
@@ -148,11 +153,11 @@ class Voice:
         with self._cond:
             return self._cond.wait_for(lambda: self._unhandled == 0 and self._quiet, timeout)
 
-    def close(self, drain: float = 10.0) -> None:
+    def close(self, drain: float = 6.0) -> None:
         """Let what is already said or waiting finish (at most ``drain`` seconds), then stop.
 
-        A session that ends normally thus still says its closing line; to cut at once
-        (quit, Ctrl-C), call :meth:`flush` first.
+        A session that ends normally thus still says its closing line. To stop at once
+        (quit, Ctrl-C, leaving the screen), call :meth:`flush` first or pass ``drain=0``.
         """
         if drain > 0 and self._thread.is_alive():
             self.wait_idle(drain)
@@ -305,7 +310,7 @@ class Voice:
         if name == "ready":
             self.engine = ev
             if not ev.get("output"):
-                why = f"no audio output was found ({ev.get('output_how', 'unknown')})"
+                why = f"no sound output here ({ev.get('output_how', 'unknown')})"
                 if self.requested == "auto":
                     self._fall_back(why)
                     return
@@ -377,7 +382,10 @@ class Voice:
         what = {"relay": "The speech relay is off", "speech": "Speech is off"}.get(
             was, "Speech is off"
         )
-        self._notice(f"{what}: {reason}. Showing captions and ringing the bell instead.")
+        hint = " `glutecoach doctor` explains."
+        if was != "relay" and in_ssh():
+            hint = " Over SSH, `glutecoach relay` on your own computer can speak for you."
+        self._notice(f"{what}: {reason}. Showing captions and ringing the bell instead.{hint}")
         self._set_state("captions")
 
     def _stop_speakers(self) -> None:

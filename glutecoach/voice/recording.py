@@ -50,7 +50,7 @@ class RecordingVoice:
         self.calls.append(("wait_idle", timeout))
         return True
 
-    def close(self, drain: float = 10.0) -> None:
+    def close(self, drain: float = 6.0) -> None:
         self.closed = True
         self.calls.append(("close",))
 

@@ -32,11 +32,10 @@ from typing import Any, TextIO
 # Said in almost every session: rendered before the first cue so it plays at once.
 COMMON_PHRASES = (
     *[str(n) for n in range(1, 21)],
-    "Switch sides",
-    "Rest",
-    "Go",
-    "Halfway",
-    "Get ready",
+    "Switch sides.",
+    "Rest.",
+    "Go.",
+    "Halfway.",
 )
 
 

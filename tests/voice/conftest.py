@@ -36,7 +36,15 @@ def _voice_gate(request: pytest.FixtureRequest) -> None:
 @pytest.fixture(autouse=True)
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("GLUTECOACH_HOME", str(tmp_path / "home"))
-    for var in ("GLUTECOACH_PLAYER", "GLUTECOACH_RELAY", "GLUTECOACH_RELAY_TOKEN"):
+    for var in (
+        "GLUTECOACH_PLAYER",
+        "GLUTECOACH_RELAY",
+        "GLUTECOACH_RELAY_TOKEN",
+        "GLUTECOACH_ESPEAK_LIB",
+        "SSH_CONNECTION",
+        "SSH_CLIENT",
+        "SSH_TTY",
+    ):
         monkeypatch.delenv(var, raising=False)
     return tmp_path / "home"
 

@@ -138,8 +138,8 @@ def test_auto_speaks_only_where_audio_output_really_exists(tmp_path: Path) -> No
             wait_until(lambda: bool(notices), what="fallback notice")
             assert v.mode == "captions" and v.bell
             assert notices == [
-                f"Speech is off: no audio output was found ({output.how}). "
-                "Showing captions and ringing the bell instead."
+                f"Speech is off: no sound output here ({output.how}). "
+                "Showing captions and ringing the bell instead. `glutecoach doctor` explains."
             ]
     finally:
         v.close()
@@ -186,3 +186,25 @@ def test_speaking_makes_no_noise_on_the_terminal(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""
     assert done.stderr == ""
+
+
+def test_new_settings_change_the_rate_of_what_is_said_next(
+    voice: Voice, stand_in: PlayerLog
+) -> None:
+    voice.cue(Cue(0, "Keep your knees over your toes", CueKind.FORM))
+    assert voice.wait_idle(10)
+    voice.apply(Settings(rate=110))
+    voice.cue(Cue(0, "Keep your knees over your toes", CueKind.FORM))
+    assert voice.wait_idle(15)
+    first, second = [e["duration"] for e in stand_in.events() if e["event"] == "start"]
+    assert second > first * 1.3
+
+
+def test_step_changes_render_the_coming_lines_ahead(voice: Voice, stand_in: PlayerLog) -> None:
+    from glutecoach.engine.model import Step, StepKind
+
+    line = "Press through your heels and lift your hips slowly"
+    step = Step(StepKind.WORK, 30, cues=(Cue(5, line, CueKind.FORM),), exercise="glute-bridge")
+    voice.step_changed(step, None, "Glute bridge")
+    cache = Path(voice._cache_dir)  # type: ignore[arg-type]
+    wait_until(lambda: any(p.read_text() == line for p in cache.glob("*.txt")), what="pre-rendered")
