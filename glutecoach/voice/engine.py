@@ -55,7 +55,7 @@ class EngineInfo:
 def _bundled() -> tuple[str, str] | None:
     if importlib.util.find_spec("espeakng_loader") is None:
         return None
-    import espeakng_loader
+    import espeakng_loader  # type: ignore[import-untyped]
 
     lib = espeakng_loader.get_library_path()
     try:
@@ -138,7 +138,7 @@ def open_engine(voice_id: str = "", rate: int = 170, volume: float = 1.0) -> Any
         raise EngineUnavailable(info.detail)
     try:
         with contextlib.redirect_stdout(io.StringIO()):
-            import pyttsx3
+            import pyttsx3  # type: ignore[import-untyped]
 
             engine = pyttsx3.init()
     except Exception as exc:  # pyttsx3 raises bare RuntimeError/OSError/ImportError

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -141,7 +141,7 @@ class MiniaudioPlayer:
         self._lock = threading.Lock()
 
     def play(self, path: Path) -> None:
-        import miniaudio
+        import miniaudio  # type: ignore[import-untyped]
 
         sound = miniaudio.wav_read_file_s16(str(path))
         with self._lock:
@@ -163,7 +163,7 @@ class MiniaudioPlayer:
     @staticmethod
     def _frames(
         samples: Any, channels: int, done: threading.Event, cancel: threading.Event
-    ) -> Iterator[Any]:
+    ) -> Generator[Any, int, None]:
         required = yield b""
         pos = 0
         while pos < len(samples) and not cancel.is_set():

@@ -122,7 +122,7 @@ class CuePolicy:
 
     def reset(self, available: bool = False) -> list[Action]:
         """The speaker went away (worker restart): forget what it was doing."""
-        actions = [a for a in self.flush() if isinstance(a, Drop)]
+        actions: list[Action] = [a for a in self.flush() if isinstance(a, Drop)]
         self.available = available
         return actions
 
