@@ -119,9 +119,10 @@ class PlainRunner:
                 minutes = event.gap / 60
                 self.say(f"Paused: the clock jumped {minutes:.0f} min (was the computer asleep?).")
                 if not self.interactive:
-                    self.session.resume()
-                    self.say("Going on.")
+                    self.session.resume()  # nobody to press space: its Resumed says so
             elif isinstance(event, Paused):
+                if not self.session.paused:  # already resumed after a suspend
+                    continue
                 self.voice.flush()
                 self.say("Paused. Press space to go on." if self.interactive else "Paused.")
             elif isinstance(event, Resumed):

@@ -66,6 +66,10 @@ def choose_rung(exercise: Exercise, level: int, equipment: frozenset[str]) -> Pl
     return PlannedExercise(exercise, level, rung)
 
 
+def sides_of(exercise: Exercise) -> tuple[Side | None, ...]:
+    return (Side.LEFT, Side.RIGHT) if exercise.one_sided else (None,)
+
+
 class _Timeline:
     """One step's cues; ``place`` refuses any cue that would overlap another."""
 
@@ -126,7 +130,11 @@ def _side_phrase(exercise: Exercise, side: Side | None) -> str:
 
 
 def _spoken_name(planned: PlannedExercise) -> str:
-    return planned.rung.name.lower() if planned.substituted else planned.exercise.say_name
+    """The no-band substitute is a different move and goes by its own name; a rung stepped
+    down for missing gear is still the same exercise."""
+    if planned.substituted and planned.rung is planned.exercise.no_band:
+        return planned.rung.name.lower()
+    return planned.exercise.say_name
 
 
 @dataclass
@@ -221,7 +229,7 @@ class _Builder:
 
     def exercise(self, index: int, entry: RoutineEntry, planned: PlannedExercise) -> None:
         exercise = planned.exercise
-        sides: tuple[Side | None, ...] = (Side.LEFT, Side.RIGHT) if exercise.one_sided else (None,)
+        sides = sides_of(exercise)
         tempo = self.tempo(entry, planned.rung, exercise) if entry.reps else None
         seconds = entry.reps * tempo if entry.reps and tempo else float(entry.seconds or 0)
         common = {"exercise": entry.exercise, "entry": index, "level": planned.level}
@@ -246,14 +254,20 @@ class _Builder:
     ) -> None:
         exercise = planned.exercise
         line = _Timeline(seconds)
-        parts = []
-        if not self.said.name:
-            parts.append(_capital(_spoken_name(planned)) + ".")
-        if entry.sets > 1 and not self.said.set:
-            parts.append(f"Set {set_number} of {entry.sets}.")
-        if side and not self.said.side:
-            parts.append(_side_phrase(exercise, side))
-        line.place(0, _sentence(*parts, "Go."), CueKind.ANNOUNCE)
+        # In rep work the opening must end before the first count, or the listener loses a
+        # rep: say less (the set's total, then the set, then the name) until it fits.
+        room = (tempo - GAP) if entry.reps and tempo else seconds
+        name = _capital(_spoken_name(planned)) + "." if not self.said.name else ""
+        side_part = _side_phrase(exercise, side) if side and not self.said.side else ""
+        sets = entry.sets > 1 and not self.said.set
+        openings = [
+            _sentence(name, f"Set {set_number} of {entry.sets}." if sets else "", side_part, "Go."),
+            _sentence(name, f"Set {set_number}." if sets else "", side_part, "Go."),
+            _sentence(name, side_part, "Go."),
+            _sentence(side_part, "Go."),
+        ]
+        opening = next((o for o in openings if speech_seconds(o) <= room), openings[-1])
+        line.place(0, opening, CueKind.ANNOUNCE)
         line.countdown()
         if entry.reps and tempo:
             window = seconds - COUNTDOWN
@@ -267,11 +281,18 @@ class _Builder:
             line.place(seconds / 2, "Halfway.", CueKind.HALFWAY, latest=seconds / 2 + 2)
         form = planned.rung.form or exercise.form
         if form and seconds >= FORM_AFTER:
-            turn = (set_number - 1) * 2 + (1 if side is Side.RIGHT else 0)
+            turn = (set_number - 1) * len(sides_of(exercise)) + (1 if side is Side.RIGHT else 0)
             marks = [0.3, 0.7] if seconds >= SECOND_FORM_AFTER else [0.3]
             for i, mark in enumerate(marks):
-                text = form[(turn * len(marks) + i) % len(form)]
-                line.place(seconds * mark, text, CueKind.FORM, latest=seconds - COUNTDOWN)
+                # Start from this set's turn in the rotation; when a cue does not fit between
+                # the counts, try the next one rather than saying nothing.
+                first = turn * len(marks) + i
+                for k in range(len(form)):
+                    text = form[(first + k) % len(form)]
+                    if any(c.text == text for c in line.cues):
+                        continue
+                    if line.place(seconds * mark, text, CueKind.FORM, latest=seconds - COUNTDOWN):
+                        break
         self.add(
             line,
             StepKind.WORK,

@@ -136,8 +136,8 @@ class Session:
     @property
     def active_seconds(self) -> float:
         """Seconds spent running (pauses excluded)."""
-        if self._started and not self._paused and not self._finished:
-            return self._active + max(0.0, self._clock() - self._run_since)
+        if self._running():
+            return self._active + max(0.0, self._seen(self._clock()) - self._run_since)
         return self._active
 
     def position(self, now: float | None = None) -> float:
@@ -146,8 +146,13 @@ class Session:
             return 0.0
         if self._paused or self._finished:
             return self._anchor_pos
-        now = self._clock() if now is None else now
+        now = self._seen(self._clock() if now is None else now)
         return min(self._total, self._anchor_pos + max(0.0, now - self._anchor_clock))
+
+    def _seen(self, now: float) -> float:
+        """``now``, or the last reading before a clock jump the session has not handled yet:
+        until then the session stands where it was, it does not run ahead."""
+        return self._last_seen if now - self._last_seen > self.suspend_after else now
 
     def next_due(self) -> float | None:
         """Seconds until the next cue or step change; None when paused, finished or idle."""
@@ -203,10 +208,10 @@ class Session:
     def pause(self) -> None:
         if not self._running():
             return
-        now = self._clock()
-        self._advance(self.position(now))
-        if self._finished:
+        self._catch_up()
+        if not self._running():  # finished, or the clock had jumped and it paused itself
             return
+        now = self._clock()
         self._freeze(now, self.position(now))
         self._events.append(Paused())
 
@@ -259,16 +264,7 @@ class Session:
 
     def poll(self) -> list[Event]:
         """Everything that happened since the last poll, in order; each cue exactly once."""
-        if self._running():
-            now = self._clock()
-            gap = now - self._last_seen
-            if gap > self.suspend_after:
-                self._freeze(self._last_seen, self.position(self._last_seen))
-                self._events.append(Suspended(gap))
-                self._events.append(Paused())
-            else:
-                self._last_seen = now
-                self._advance(self.position(now))
+        self._catch_up()
         events, self._events = self._events, []
         return events
 
@@ -278,10 +274,19 @@ class Session:
         return self._started and not self._paused and not self._finished
 
     def _catch_up(self) -> None:
-        if self._running():
-            now = self._clock()
-            self._last_seen = now
-            self._advance(self.position(now))
+        """Bring the session up to the clock; every action and poll goes through here, so a
+        clock jump (a laptop that slept) pauses the session instead of firing a burst."""
+        if not self._running():
+            return
+        now = self._clock()
+        gap = now - self._last_seen
+        if gap > self.suspend_after:
+            self._freeze(self._last_seen, self.position(self._last_seen))
+            self._events.append(Suspended(gap))
+            self._events.append(Paused())
+            return
+        self._last_seen = now
+        self._advance(self.position(now))
 
     def _freeze(self, at_clock: float, pos: float) -> None:
         if self._running():

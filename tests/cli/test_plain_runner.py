@@ -125,13 +125,6 @@ def test_without_a_keyboard_a_suspend_is_noted_and_the_routine_goes_on() -> None
     assert runner.session.state().routine_elapsed == pytest.approx(3)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: in plain mode without a keyboard, a suspend prints 'Paused: the clock "
-    "jumped...', 'Going on.', then 'Paused.' (the Paused event that follows Suspended is "
-    "still handled after the runner resumed) and 'Going on.' again on the next poll, while "
-    "the routine is running: a listener is told it is paused when it is not",
-)
 def test_without_a_keyboard_a_suspend_says_going_on_once_and_never_paused() -> None:
     runner, clock, out, _, _ = make_runner(interactive=False)
     runner.handle(runner.session.poll())

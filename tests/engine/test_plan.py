@@ -36,17 +36,6 @@ VARIANT_IDS = [
 ]
 
 
-def clamshell_steps_down(variant: tuple[str, dict[str, int], frozenset[str]]) -> bool:
-    """Top levels without a band put the clamshell a rung lower (pinned on its own below)."""
-    routine, levels, gear = variant
-    return levels.get("clamshell") == 3 and "band" not in gear and routine != "stretch-break"
-
-
-SAFE = [i for i, v in enumerate(VARIANTS) if not clamshell_steps_down(v)]
-SAFE_VARIANTS = [VARIANTS[i] for i in SAFE]
-SAFE_IDS = [VARIANT_IDS[i] for i in SAFE]
-
-
 def work_steps(plan: Plan, exercise: str | None = None) -> list[Step]:
     return [
         s
@@ -201,17 +190,7 @@ def test_without_a_weight_the_weighted_bridge_steps_down() -> None:
 # -- the cue script ---------------------------------------------------------------------
 
 
-SETUP_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="BUG: with the clamshell stepped down for want of a band, 'Next up: bottom foot "
-    "lifted.' is 0.8 s longer than 'Next up: clamshells.', and the 12-word set-up cue no longer "
-    "fits before the countdown of the 10 s transition, so it is silently dropped: nobody is told "
-    "how to lie down",
-)
-INTRO_VARIANTS = [
-    pytest.param(*v, id=i, marks=SETUP_BUG) if clamshell_steps_down(v) else pytest.param(*v, id=i)
-    for v, i in zip(VARIANTS, VARIANT_IDS, strict=True)
-]
+INTRO_VARIANTS = [pytest.param(*v, id=i) for v, i in zip(VARIANTS, VARIANT_IDS, strict=True)]
 
 
 @pytest.mark.parametrize(("routine", "levels", "gear"), INTRO_VARIANTS)
@@ -231,7 +210,7 @@ def test_every_intro_announces_what_is_next_then_says_how_to_set_up(
         assert setup in texts(step), f"{step.exercise}: {texts(step)}"
 
 
-@pytest.mark.parametrize(("routine", "levels", "gear"), SAFE_VARIANTS, ids=SAFE_IDS)
+@pytest.mark.parametrize(("routine", "levels", "gear"), VARIANTS, ids=VARIANT_IDS)
 def test_every_intro_says_the_exercise_name(
     routine: str, levels: dict[str, int], gear: frozenset[str]
 ) -> None:
@@ -246,12 +225,6 @@ def test_every_intro_says_the_exercise_name(
             assert name.lower() in step.cues[0].text.lower(), texts(step)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a rung chosen by stepping down for missing gear is announced by the rung's "
-    "name alone ('Next up: bottom foot lifted.'), never naming the clamshell "
-    "(plan._spoken_name uses rung.name whenever substituted, not only for no_band)",
-)
 def test_a_stepped_down_rung_is_announced_with_the_exercise_name() -> None:
     plan = builtin_plan("full", {"clamshell": 3}, equipment=())
     [intro] = [s for s in plan.steps if s.kind is StepKind.TRANSITION and s.exercise == "clamshell"]
@@ -277,17 +250,7 @@ def test_every_rest_and_transition_says_what_comes_next(routine: str) -> None:
             assert any(name in t and "next" in t.lower() for t in texts(step)), texts(step)
 
 
-REP_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="BUG: when the side cue does not fit in the transition, the first work step opens "
-    "with 'Set 1 of 3. Left knee on top. Go.' (3.2 s), which pushes out rep count '2' at 3.0 s: "
-    "in `full` the clamshell count goes 'Go, 3, 4' (announce placed first, reps never slide)",
-)
-
-
-@pytest.mark.parametrize(
-    "routine", ["desk-reset", pytest.param("full", marks=REP_BUG), "stretch-break"]
-)
+@pytest.mark.parametrize("routine", ["desk-reset", "full", "stretch-break"])
 def test_rep_work_counts_every_rep_to_the_tempo(routine: str) -> None:
     for step in work_steps(builtin_plan(routine)):
         if not step.reps:
@@ -387,19 +350,11 @@ def test_the_plan_closes_with_a_summary_line(routine: str) -> None:
     assert all_cues(plan)[-1] == (plan.total_seconds, plan.closing.text)
 
 
-FORM_BUG = (
-    "BUG: clamshell form cue 'Don't let your hips roll back.' (6 words, 2.4 s) never fits "
-    "between rep counts 3 s apart, and the plan does not try another cue, so that set gets no "
-    "form cue and the article's hips-rolling-back warning is never said (catalog comment says "
-    "about five words fit at 3 s a rep)"
-)
-
-
 @pytest.mark.parametrize(
     "routine",
     [
-        pytest.param("desk-reset", marks=pytest.mark.xfail(strict=True, reason=FORM_BUG)),
-        pytest.param("full", marks=pytest.mark.xfail(strict=True, reason=FORM_BUG)),
+        "desk-reset",
+        "full",
         "stretch-break",
     ],
 )
@@ -417,7 +372,6 @@ def test_longer_work_gets_a_form_cue(routine: str) -> None:
             )
 
 
-@pytest.mark.xfail(strict=True, reason=FORM_BUG)
 @pytest.mark.parametrize("routine", ["desk-reset", "full"])
 def test_clamshell_warns_about_hips_rolling_back(routine: str) -> None:
     plan = builtin_plan(routine)

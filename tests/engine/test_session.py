@@ -380,13 +380,6 @@ def test_suspend_threshold_is_longer_than_any_step() -> None:
     assert session.suspend_after >= 60
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: only poll() checks for a clock jump; pause()/next_step()/previous_step()/"
-    "stop() call _catch_up/_advance straight to the jumped position, so the first key "
-    "pressed after a laptop wakes fires every cue in between (here: the rest of the routine "
-    "and Finished('completed'))",
-)
 @pytest.mark.parametrize("action", ["pause", "next_step", "previous_step", "stop"])
 def test_an_action_right_after_a_clock_jump_fires_no_burst(clock: FakeClock, action: str) -> None:
     plan = builtin_plan("desk-reset")
@@ -400,12 +393,6 @@ def test_an_action_right_after_a_clock_jump_fires_no_burst(clock: FakeClock, act
     assert session.state().routine_elapsed < 30
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: after a clock jump and before the next poll(), state()/position() report the "
-    "jumped position (the routine looks over: remaining 0); the poll then suspends at the old "
-    "position, so a screen that renders before polling shows progress going backwards",
-)
 def test_state_read_right_after_a_clock_jump_does_not_run_ahead(clock: FakeClock) -> None:
     plan = builtin_plan("desk-reset")
     session, _ = started(plan, clock)
