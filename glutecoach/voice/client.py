@@ -15,6 +15,7 @@ from typing import IO, Any
 import glutecoach
 
 EventHandler = Callable[[dict[str, Any]], None]
+LOG_LIMIT = 256 * 1024
 
 
 class WorkerClient:
@@ -56,6 +57,9 @@ class WorkerClient:
         env = dict(os.environ)
         root = str(Path(glutecoach.__file__).resolve().parent.parent)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+        with contextlib.suppress(OSError):
+            if self.log_path.stat().st_size > LOG_LIMIT:  # keep one old log, not all of them
+                self.log_path.replace(self.log_path.with_suffix(".log.1"))
         log: IO[bytes] = open(self.log_path, "ab")  # noqa: SIM115
         try:
             self.proc = subprocess.Popen(

@@ -146,12 +146,16 @@ class MiniaudioPlayer:
         sound = miniaudio.wav_read_file_s16(str(path))
         with self._lock:
             self._stop_locked()
-            device = miniaudio.PlaybackDevice(
-                output_format=miniaudio.SampleFormat.SIGNED16,
-                nchannels=sound.nchannels,
-                sample_rate=sound.sample_rate,
-                buffersize_msec=60,
-            )
+            try:
+                device = miniaudio.PlaybackDevice(
+                    output_format=miniaudio.SampleFormat.SIGNED16,
+                    nchannels=sound.nchannels,
+                    sample_rate=sound.sample_rate,
+                    buffersize_msec=60,
+                )
+            except miniaudio.MiniaudioError as exc:
+                why = exc.args[0] if exc.args else exc
+                raise RuntimeError(f"no audio device could be opened ({why})") from exc
             self._done = threading.Event()
             self._cancel = threading.Event()
             gen = self._frames(sound.samples, sound.nchannels, self._done, self._cancel)
@@ -251,7 +255,7 @@ def detect_output(env: dict[str, str] | None = None) -> OutputInfo:
     if shutil.which("pactl"):
         info = _run(["pactl", "info"])
         if info is None:
-            reasons.append("no PulseAudio/PipeWire server answered `pactl info`")
+            reasons.append("no PulseAudio or PipeWire server is running")
         else:
             sink = ""
             for line in info.splitlines():
@@ -268,7 +272,7 @@ def detect_output(env: dict[str, str] | None = None) -> OutputInfo:
     if text and "no soundcards" not in text:
         first = text.splitlines()[0].strip()
         return OutputInfo(True, f"ALSA sound card: {first}")
-    reasons.append("no sound card (/proc/asound/cards lists none)")
+    reasons.append("no sound card")
     devices = _miniaudio_devices()
     if devices is None:
         reasons.append("miniaudio is not installed")
@@ -277,7 +281,7 @@ def detect_output(env: dict[str, str] | None = None) -> OutputInfo:
         if real:
             return OutputInfo(True, f"audio device {real[0]}")
         if devices:
-            reasons.append("the only audio device discards all sound")
+            reasons.append("the only audio device throws the sound away")
     return OutputInfo(False, "; ".join(reasons))
 
 
