@@ -21,6 +21,7 @@ from typing import Any
 from glutecoach.voice import engine as _engine
 
 CACHE_LIMIT = 400  # rendered phrases kept on disk; the oldest go first
+RENDER_ATTEMPTS = 4
 
 
 def default_cache_dir() -> Path:
@@ -65,26 +66,37 @@ class Synth:
         return _engine.list_voices(self._engine)
 
     def render(self, text: str, path: Path) -> float:
-        """Write ``text`` as a WAV at ``path`` (atomically); return its duration in seconds."""
+        """Write ``text`` as a WAV at ``path`` (atomically); return its duration in seconds.
+
+        pyttsx3 2.99 now and then writes a WAV with no audio at all (2-5 % of renders here,
+        more right after a rate change), so an empty result is rendered again.
+        """
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(suffix=".wav", dir=path.parent)
         os.close(fd)
         try:
-            with contextlib.redirect_stdout(io.StringIO()):  # pyttsx3 prints "Audio saved"
-                # Set on every render: pyttsx3 2.99 + espeak-ng sometimes keep the old rate
-                # when it was changed between two renders (measured here).
-                self._engine.setProperty("rate", self.rate)
-                self._engine.setProperty("volume", self.volume)
-                self._engine.save_to_file(text, tmp)
-                self._engine.runAndWait()
-            duration = wav_duration(Path(tmp))
-            if duration <= 0:
-                raise RuntimeError(f"the engine produced no audio for {text!r}")
-            os.replace(tmp, path)
+            for _attempt in range(RENDER_ATTEMPTS):
+                duration = self._render_once(text, tmp)
+                if duration > 0:
+                    os.replace(tmp, path)
+                    return duration
+            raise RuntimeError(f"the engine produced no audio for {text!r}")
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
-        return duration
+
+    def _render_once(self, text: str, tmp: str) -> float:
+        with contextlib.redirect_stdout(io.StringIO()):  # pyttsx3 prints "Audio saved"
+            # Set on every render: pyttsx3 2.99 + espeak-ng sometimes keep the old rate
+            # when it was changed between two renders (measured here).
+            self._engine.setProperty("rate", self.rate)
+            self._engine.setProperty("volume", self.volume)
+            self._engine.save_to_file(text, tmp)
+            self._engine.runAndWait()
+        try:
+            return wav_duration(Path(tmp))
+        except (wave.Error, EOFError):
+            return 0.0
 
 
 @dataclass(frozen=True, slots=True)

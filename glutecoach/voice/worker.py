@@ -155,8 +155,10 @@ def main(argv: list[str] | None = None) -> int:
 
         if msg is None and pending:
             text = pending.pop(0)
-            with contextlib.suppress(Exception):
+            try:
                 cache.get(text)
+            except Exception as exc:  # the cue renders again when it is due
+                print(f"prerender failed for {text!r}: {exc}", file=sys.stderr, flush=True)
         elif msg is not None:
             op = msg.get("op")
             if op == "quit":
