@@ -103,6 +103,7 @@ class Voice:
         self._unhandled = 0  # caller requests posted but not yet handled
         self._quiet = True  # nothing speaking or waiting in the policy
         self._thread = threading.Thread(target=self._run, name="voice", daemon=True)
+        self._closing: threading.Thread | None = None
         if self.muted and self.mode in ("speech", "relay"):
             self.state = "muted"
 
@@ -153,17 +154,28 @@ class Voice:
         with self._cond:
             return self._cond.wait_for(lambda: self._unhandled == 0 and self._quiet, timeout)
 
-    def close(self, drain: float = 6.0) -> None:
-        """Let what is already said or waiting finish (at most ``drain`` seconds), then stop.
+    def close(self, drain: float = 6.0, wait: bool = False) -> None:
+        """Stop, after letting what is already playing or waiting finish (``drain`` s at most).
 
-        A session that ends normally thus still says its closing line. To stop at once
-        (quit, Ctrl-C, leaving the screen), call :meth:`flush` first or pass ``drain=0``.
+        Returns at once: the draining happens on a non-daemon thread, so a program that
+        exits right after (``run --plain``) still says its closing line, and a screen that
+        closes the voice is never held up. To go silent at once (quit, Ctrl-C) call
+        :meth:`flush` first or pass ``drain=0``. ``wait=True`` blocks until it is done.
         """
+        if self._closing is None:
+            self._closing = threading.Thread(
+                target=self._close_after, args=(drain,), name="voice-close", daemon=False
+            )
+            self._closing.start()
+        if wait and self._closing is not threading.current_thread():
+            self._closing.join(timeout=drain + 5.0)
+
+    def _close_after(self, drain: float) -> None:
         if drain > 0 and self._thread.is_alive():
             self.wait_idle(drain)
         self._post("close")
-        if self._thread.is_alive() and threading.current_thread() is not self._thread:
-            self._thread.join(timeout=2.0)
+        if self._thread.is_alive():
+            self._thread.join(timeout=3.0)
 
     def _post(self, *item: Any) -> None:
         with self._cond:

@@ -50,7 +50,7 @@ class RecordingVoice:
         self.calls.append(("wait_idle", timeout))
         return True
 
-    def close(self, drain: float = 6.0) -> None:
+    def close(self, drain: float = 6.0, wait: bool = False) -> None:
         self.closed = True
         self.calls.append(("close",))
 

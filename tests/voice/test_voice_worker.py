@@ -210,3 +210,29 @@ def test_step_changes_render_the_coming_lines_ahead(voice: Voice, stand_in: Play
     voice.step_changed(step, None, "Glute bridge")
     cache = Path(voice._cache_dir)  # type: ignore[arg-type]
     wait_until(lambda: any(p.read_text() == line for p in cache.glob("*.txt")), what="pre-rendered")
+
+
+def test_close_returns_at_once_and_lets_the_last_line_finish(
+    stand_in: PlayerLog, tmp_path: Path
+) -> None:
+    v = make_voice("speech", Settings(), cache_dir=tmp_path / "c")
+    wait_until(lambda: bool(v.engine), what="worker ready")
+    v.cue(Cue(0, "All done: desk reset, seven minutes. Nice work.", CueKind.SUMMARY))
+    stand_in.wait_for(lambda ev: any(e["event"] == "start" for e in ev))
+    started = time.monotonic()
+    v.close()
+    assert time.monotonic() - started < 0.01
+    events = stand_in.wait_for(lambda ev: any(e["event"] in ("end", "stopped") for e in ev))
+    assert events[-1]["event"] == "end"
+    wait_until(lambda: not v._thread.is_alive(), what="voice thread ends")
+
+
+def test_flush_then_close_goes_silent_at_once(stand_in: PlayerLog, tmp_path: Path) -> None:
+    v = make_voice("speech", Settings(), cache_dir=tmp_path / "c")
+    wait_until(lambda: bool(v.engine), what="worker ready")
+    v.cue(Cue(0, LONG, CueKind.SETUP))
+    stand_in.wait_for(lambda ev: any(e["event"] == "start" for e in ev))
+    v.flush()
+    v.close(wait=True)
+    assert [e["event"] for e in stand_in.events()] == ["start", "stopped"]
+    assert not v._thread.is_alive()
