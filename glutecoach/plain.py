@@ -215,6 +215,8 @@ def run_plain(routine_id: str, *, voice: str | None = None, record: bool = True)
         write_terminal=_writer(out) if out.isatty() else None,
         on_notice=lambda text: print(f"glutecoach: {text}", file=sys.stderr, flush=True),
     )
+    # Render every line of the routine ahead, so even the first cues start on time.
+    speaker.prepare([c.text for step in plan.steps for c in step.cues])
     recording = store.history.begin(plan, routine.name)
     interactive = sys.stdin is not None and sys.stdin.isatty()
     runner = PlainRunner(plan, out=out, voice=speaker, record=recording, interactive=interactive)

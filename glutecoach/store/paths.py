@@ -39,6 +39,12 @@ def themes_dir() -> Path:
     return config_dir() / "themes"
 
 
+def cache_dir() -> Path:
+    """Throw-away files (rendered speech); safe to delete at any time."""
+    home = _home()
+    return home / "cache" if home else Path(platformdirs.user_cache_dir(APP_NAME))
+
+
 def config_file() -> Path:
     return config_dir() / "config.toml"
 

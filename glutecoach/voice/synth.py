@@ -26,12 +26,9 @@ RENDER_ATTEMPTS = 4
 
 def default_cache_dir() -> Path:
     """Where rendered phrases are kept between sessions (under GLUTECOACH_HOME in tests)."""
-    home = os.environ.get("GLUTECOACH_HOME")
-    if home:
-        return Path(home).expanduser() / "cache" / "voice"
-    import platformdirs
+    from glutecoach.store import paths
 
-    return Path(platformdirs.user_cache_dir("glutecoach")) / "voice"
+    return paths.cache_dir() / "voice"
 
 
 def normalise(text: str) -> str:

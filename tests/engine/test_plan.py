@@ -9,7 +9,7 @@ from engine_support import ALL_EQUIPMENT, all_cues, builtin_plan, cue_overlaps, 
 
 from glutecoach.engine.catalog import load_catalog
 from glutecoach.engine.model import CueKind, Plan, RoutineEntry, Side, Step, StepKind
-from glutecoach.engine.plan import HALFWAY_AFTER
+from glutecoach.engine.plan import HALFWAY_AFTER, speech_seconds
 
 BUILTINS = ["desk-reset", "full", "stretch-break"]
 FIVE = {"glute-bridge", "monster-walk", "clamshell", "runners-stretch", "piriformis-stretch"}
@@ -386,3 +386,18 @@ def test_bridges_and_monster_walks_warn_about_the_articles_mistakes(routine: str
     walk = " ".join(c.text for s in work_steps(plan, "monster-walk") for c in s.cues)
     assert "not back" in bridge
     assert "Not too low" in walk
+
+
+@pytest.mark.parametrize(
+    ("text", "at_least"),
+    [
+        ("3", 0.6),  # one word took 0.6 s of real speech at 170 wpm
+        ("Switch sides.", 0.9),
+        ("Lie on your side, back to a wall, knees bent, heels together.", 12 / 2.5),
+        ("Set 1 of 3. Left knee on top. Go.", 8 / 2.5),
+    ],
+)
+def test_speech_estimate_is_never_shorter_than_the_rate_or_the_measured_speech(
+    text: str, at_least: float
+) -> None:
+    assert speech_seconds(text) >= at_least
