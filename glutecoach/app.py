@@ -138,6 +138,8 @@ class GlutecoachApp(App[None]):
 
     def _apply_keymap(self) -> None:
         keys = dict(self.settings.keys)
+        if not keys:
+            return  # checking ids imports every screen; skip that on the common path
         known = self.binding_ids()
         for binding_id in sorted(set(keys) - known):
             close = difflib.get_close_matches(binding_id, sorted(known), n=1)
@@ -191,14 +193,13 @@ class GlutecoachApp(App[None]):
     # -- actions ------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        from glutecoach.screens.help import HelpScreen
-        from glutecoach.screens.settings import SettingsScreen
-
+        # By area name, not isinstance: importing those screens here would slow the first frame.
         screen = self.screen
+        area = getattr(screen, "AREA", "")
         if action == "help":
-            return not isinstance(screen, HelpScreen)
+            return area != "help"
         if action == "settings":
-            return not isinstance(screen, SettingsScreen | HelpScreen)
+            return area not in ("settings", "help")
         if action in ("history", "levels"):
             return getattr(screen, "ALLOW_BROWSING", False)
         return True

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Group
-from rich.table import Table
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -129,54 +126,58 @@ class RoutinesScreen(CoachScreen):
         self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
 
     @staticmethod
-    def _broken_detail(broken: Any) -> Group:
-        parts: list[Any] = [
-            Text("This routine file has problems", style="bold"),
-            Text(str(broken.path), style="dim"),
-            Text(),
+    def _broken_detail(broken: Any) -> Content:
+        lines: list[Content | str] = [
+            Content.styled("This routine file has problems", "bold"),
+            Content.styled(str(broken.path), "dim"),
+            "",
         ]
-        parts += [Text(f"• {problem}") for problem in broken.problems]
-        parts += [Text(), Text("Fix the file, then press Ctrl+R to read it again.")]
-        return Group(*parts)
+        lines += [f"• {problem}" for problem in broken.problems]
+        lines += ["", "Fix the file, then press Ctrl+R to read it again."]
+        return Content("\n").join(Content(x) if isinstance(x, str) else x for x in lines)
 
-    def _routine_detail(self, routine_id: str) -> Group:
+    def _routine_detail(self, routine_id: str) -> Content:
+        """Built from Textual Content, not rich Tables: this is on the first frame's path."""
         routine = self.routines[routine_id]
         plan = self.plans.get(routine_id)
-        parts: list[Any] = [Text(routine.name, style="bold")]
+        lines: list[Content] = [Content.styled(routine.name, "bold")]
         if routine.description:
-            parts.append(Text(routine.description))
+            lines.append(Content(routine.description))
         if plan is None:
-            parts.append(Text(f"\nCannot build a plan: {self.plan_errors[routine_id]}"))
-            return Group(*parts)
+            lines += [Content(""), Content(f"Cannot build a plan: {self.plan_errors[routine_id]}")]
+            return Content("\n").join(lines)
         equipment = sorted(
             {i for p in plan.exercises.values() if not p.substituted for i in p.exercise.equipment}
             | {i for p in plan.exercises.values() for i in p.rung.equipment}
         )
-        parts.append(
-            Text.assemble(
-                "\n",
+        lines += [
+            Content(""),
+            Content.assemble(
                 (span(plan.total_seconds), "bold"),
                 f" · {len(plan.exercises)} exercises · needs ",
                 ", ".join(equipment) if equipment else "nothing but a mat",
-            )
-        )
-        levels = Table(box=None, padding=(0, 1, 0, 0), show_header=False, expand=True)
-        levels.add_column(no_wrap=True)
-        levels.add_column(ratio=1)
+            ),
+            Content(""),
+            Content.styled("Exercises", "bold"),
+        ]
         for planned in plan.exercises.values():
             swap = " (no-band version)" if planned.substituted else ""
-            levels.add_row(
-                planned.exercise.name,
-                Text(f"level {planned.level}: {planned.rung.name}{swap}", style="dim"),
+            lines.append(
+                Content.assemble(
+                    f"{planned.exercise.name}  ",
+                    (f"level {planned.level}: {planned.rung.name}{swap}", "dim"),
+                )
             )
-        steps = Table(box=None, padding=(0, 1, 0, 0), show_header=False, expand=True)
-        steps.add_column(style="dim", justify="right", no_wrap=True)
-        steps.add_column(ratio=1)
-        steps.add_column(style="dim", justify="right", no_wrap=True)
+        lines += [Content(""), Content.styled("Plan", "bold")]
         for step in plan.steps:
-            steps.add_row(mmss(step.start), step_line(plan, step), span(step.seconds))
-        parts += [Text("\nExercises", style="bold"), levels, Text("\nPlan", style="bold"), steps]
-        return Group(*parts)
+            lines.append(
+                Content.assemble(
+                    (f"{mmss(step.start):>5}  ", "dim"),
+                    step_line(plan, step),
+                    (f"  {span(step.seconds)}", "dim"),
+                )
+            )
+        return Content("\n").join(lines)
 
     # -- actions --------------------------------------------------------------------------------
 

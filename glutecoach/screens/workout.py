@@ -27,7 +27,6 @@ from glutecoach.screens.words import (
     detail_line,
     exercise_name,
     exercise_title,
-    mmss,
     span,
     step_line,
 )
@@ -52,11 +51,31 @@ class ExerciseTally:
 
 
 @dataclass
+class _Widgets:
+    """The live view's parts, looked up once rather than queried on every tick."""
+
+    card: StepCard
+    clock: Countdown
+    paused_note: Line
+    step_bar: Bar
+    routine_bar: Bar
+    next: Line
+    captions: Captions
+
+
+@dataclass
 class WorkoutResult:
     plan: Plan
     status: str
     active_seconds: float
     tallies: list[ExerciseTally] = field(default_factory=list)
+
+
+def time_left(seconds: float) -> str:
+    """Whole minutes until the last one, so the label repaints once a minute, not a second."""
+    if seconds > 60:
+        return f"{math.ceil(seconds / 60 - 1e-9)} min left"
+    return f"{math.ceil(seconds - 1e-9)} s left"
 
 
 class WorkoutScreen(CoachScreen):
@@ -106,14 +125,23 @@ class WorkoutScreen(CoachScreen):
                 tally.planned += 1
 
     def compose(self) -> ComposeResult:
-        yield StepCard(id="card")
+        w = self._widgets = _Widgets(
+            card=StepCard(id="card"),
+            clock=Countdown(id="clock"),
+            paused_note=Line(id="paused-note"),
+            step_bar=Bar("Step ", id="step-bar"),
+            routine_bar=Bar("Total", id="routine-bar"),
+            next=Line(id="next"),
+            captions=Captions(id="captions"),
+        )
+        yield w.card
         with Center(id="clock-box"):
-            yield Countdown(id="clock")
-        yield Line(id="paused-note")
-        yield Bar("Step ", id="step-bar")
-        yield Bar("Total", id="routine-bar")
-        yield Line(id="next")
-        yield Captions(id="captions")
+            yield w.clock
+        yield w.paused_note
+        yield w.step_bar
+        yield w.routine_bar
+        yield w.next
+        yield w.captions
         yield Footer()
 
     # -- start and stop -----------------------------------------------------------------------
@@ -192,10 +220,9 @@ class WorkoutScreen(CoachScreen):
 
     def delay_to_next_change(self, state: Any) -> float:
         """Seconds until the next displayed second (step or total), cue or step change."""
-        candidates = [
-            state.step_remaining - math.floor(state.step_remaining) or 1.0,
-            state.routine_remaining - math.floor(state.routine_remaining) or 1.0,
-        ]
+        candidates = [state.step_remaining - math.floor(state.step_remaining) or 1.0]
+        if state.routine_remaining <= 61:
+            candidates.append(state.routine_remaining - math.floor(state.routine_remaining) or 1.0)
         due = self.session.next_due()
         if due is not None:
             candidates.append(due)
@@ -253,12 +280,13 @@ class WorkoutScreen(CoachScreen):
 
     def _say(self, text: str) -> None:
         self._last_said = text
-        self.query_one(Captions).said(text)
+        self._widgets.captions.said(text)
 
     # -- rendering ----------------------------------------------------------------------------
 
     def _paint(self, state: Any) -> None:
         step: Step = state.step
+        w = self._widgets
         phase_class = PHASE_CLASSES[step.kind]
         if phase_class != self._phase_class:
             if self._phase_class:
@@ -268,28 +296,21 @@ class WorkoutScreen(CoachScreen):
         if state.paused != self._paused_shown:
             self.set_class(state.paused, "-paused")
             self._paused_shown = state.paused
-            self.query_one("#paused-note", Line).show(
-                "Paused. Press Space to carry on." if state.paused else ""
-            )
+            w.paused_note.show("Paused. Press Space to carry on." if state.paused else "")
             self.refresh_bindings()
         phase = PHASE_WORDS[step.kind]
-        card = self.query_one(StepCard)
-        card.show(
+        w.card.show(
             f"PAUSED · {phase}" if state.paused else phase,
             exercise_title(self.plan, step),
             detail_line(step, getattr(state, "rep", None)),
         )
-        self.query_one(Countdown).show_seconds(math.ceil(state.step_remaining - 1e-9))
-        self.query_one("#step-bar", Bar).set(
-            state.step_elapsed / step.seconds if step.seconds else 1.0
-        )
+        w.clock.show_seconds(math.ceil(state.step_remaining - 1e-9))
+        w.step_bar.set(state.step_elapsed / step.seconds if step.seconds else 1.0)
         total = self.plan.total_seconds
-        self.query_one("#routine-bar", Bar).set(
-            state.routine_elapsed / total if total else 1.0,
-            f"{mmss(math.ceil(state.routine_remaining - 1e-9))} left",
+        w.routine_bar.set(
+            state.routine_elapsed / total if total else 1.0, time_left(state.routine_remaining)
         )
-        following = state.next_step
-        self.query_one("#next", Line).show(self._next_text(following))
+        w.next.show(self._next_text(state.next_step))
         if state.index != self._index:
             self._index = state.index
             self._show_form(step)
@@ -303,7 +324,7 @@ class WorkoutScreen(CoachScreen):
         return text
 
     def _show_form(self, step: Step) -> None:
-        captions = self.query_one(Captions)
+        captions = self._widgets.captions
         planned = self.plan.exercises.get(step.exercise) if step.exercise else None
         if planned is None:
             captions.form("", ())

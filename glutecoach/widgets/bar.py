@@ -1,26 +1,60 @@
-"""A thin progress bar with a title and a label, drawn in eighth-cell steps.
+"""A thin progress bar with a title and a label, filled a whole cell at a time.
 
-Textual's ProgressBar animates and repaints on its own; this one repaints only when the
-number of eighths drawn or the label changes, which keeps a workout's output near a
-termdown's. Filled and empty cells use different glyphs so the bar reads without colour.
+Textual repaints whole widgets, from their left edge, so a one-widget bar would resend
+its whole filled part every second. This bar is a row of short segments: a change
+repaints one segment (a few cells). Whole cells rather than eighths mean a change every
+second or two instead of several a second; together this keeps a workout's terminal
+output near a termdown's. Filled cells are blocks and the track a tinted blank, so the
+bar reads without colour.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
 from textual.widget import Widget
+from textual.widgets import Static
 
-PARTIAL = " ▏▎▍▌▋▊▉"
+SEGMENTS = 8
 
 
-class Bar(Widget):
-    COMPONENT_CLASSES = {"bar--title", "bar--done", "bar--todo", "bar--label"}  # noqa: RUF012
+class Segment(Widget):
+    COMPONENT_CLASSES = {"bar--done"}  # noqa: RUF012
+    DEFAULT_CSS = """
+    Segment { width: 1fr; height: 1; }
+    Segment > .bar--done { color: $primary; background: $panel; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells = 0  # how many of this segment's cells are filled
+
+    def fill(self, cells: int) -> None:
+        cells = max(0, min(cells, self.size.width))
+        if cells != self.cells:
+            self.cells = cells
+            self.refresh()
+
+    def render(self) -> Text:
+        width = self.size.width
+        done = min(self.cells, width)
+        # One style for blocks and track (a block hides its background): one colour code
+        # per repaint instead of two.
+        return Text(
+            "█" * done + " " * (width - done),
+            self.get_component_rich_style("bar--done"),
+            no_wrap=True,
+            overflow="crop",
+        )
+
+
+class Bar(Horizontal):
     DEFAULT_CSS = """
     Bar { height: 1; width: 1fr; }
-    Bar > .bar--title { color: $text-muted; }
-    Bar > .bar--done { color: $primary; }
-    Bar > .bar--todo { color: $text-muted 40%; }
-    Bar > .bar--label { color: $text; }
+    Bar > .bar-title { width: auto; color: $text-muted; padding-right: 1; }
+    Bar > .bar-label { width: auto; padding-left: 1; }
+    Bar > .bar-track { width: 1fr; height: 1; }
     """
 
     def __init__(self, title: str = "", *, id: str | None = None, classes: str | None = None):
@@ -28,22 +62,7 @@ class Bar(Widget):
         self._title = title
         self._fraction = 0.0
         self._label = ""
-        self._drawn: tuple[int, str] | None = None
-
-    def _bar_width(self, width: int) -> int:
-        used = (len(self._title) + 1 if self._title else 0) + (
-            len(self._label) + 1 if self._label else 0
-        )
-        return max(0, width - used)
-
-    def set(self, fraction: float, label: str = "") -> None:
-        fraction = min(1.0, max(0.0, fraction))
-        self._fraction = fraction
-        self._label = label
-        key = (int(fraction * self._bar_width(self.size.width) * 8), label)
-        if key != self._drawn:
-            self._drawn = key
-            self.refresh()
+        self._segments: list[Segment] = []
 
     @property
     def fraction(self) -> float:
@@ -53,17 +72,28 @@ class Bar(Widget):
     def label(self) -> str:
         return self._label
 
-    def render(self) -> Text:
-        width = self._bar_width(self.size.width)
-        eighths = int(self._fraction * width * 8)
-        self._drawn = (eighths, self._label)
-        full, part = divmod(eighths, 8)
-        text = Text(no_wrap=True, overflow="crop")
+    def compose(self) -> ComposeResult:
         if self._title:
-            text.append(self._title + " ", self.get_component_rich_style("bar--title"))
-        done = "█" * full + (PARTIAL[part] if part else "")
-        text.append(done, self.get_component_rich_style("bar--done"))
-        text.append("░" * (width - len(done)), self.get_component_rich_style("bar--todo"))
-        if self._label:
-            text.append(" " + self._label, self.get_component_rich_style("bar--label"))
-        return text
+            yield Static(self._title, classes="bar-title", markup=False)
+        self._segments = [Segment() for _ in range(SEGMENTS)]
+        with Horizontal(classes="bar-track"):
+            yield from self._segments
+        yield Static("", classes="bar-label", markup=False)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._paint)
+
+    def set(self, fraction: float, label: str = "") -> None:
+        self._fraction = min(1.0, max(0.0, fraction))
+        if label != self._label:
+            self._label = label
+            self.query_one(".bar-label", Static).update(label)
+        self._paint()
+
+    def _paint(self) -> None:
+        total = sum(s.size.width for s in self._segments)
+        filled = round(self._fraction * total)
+        start = 0
+        for segment in self._segments:
+            segment.fill(filled - start)
+            start += segment.size.width

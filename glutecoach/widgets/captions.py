@@ -21,17 +21,22 @@ class Captions(Vertical):
     Captions #form { color: $text-muted; }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._said = Line(id="said")
+        self._form = Line(id="form")
+
     def compose(self) -> ComposeResult:
-        yield Line(id="said")
-        yield Line(id="form")
+        yield self._said
+        yield self._form
 
     @property
     def last_said(self) -> str:
-        return self.query_one("#said", Line).text
+        return self._said.text
 
     def said(self, text: str) -> None:
-        self.query_one("#said", Line).show(f"Coach: {text}" if text else "")
+        self._said.show(f"Coach: {text}" if text else "")
 
     def form(self, heading: str, cues: Sequence[str]) -> None:
         body = " · ".join(cues)
-        self.query_one("#form", Line).show(f"{heading}: {body}" if body else "")
+        self._form.show(f"{heading}: {body}" if body else "")

@@ -17,17 +17,24 @@ class StepCard(Vertical):
     StepCard #title { text-style: bold; text-overflow: ellipsis; }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._phase = Line(id="phase-word")
+        self._voice = Line(id="voice-state")
+        self._title = Line(id="title")
+        self._detail = Line(id="detail")
+
     def compose(self) -> ComposeResult:
         with Horizontal(id="phase-band"):
-            yield Line(id="phase-word")
-            yield Line(id="voice-state")
-        yield Line(id="title")
-        yield Line(id="detail")
+            yield self._phase
+            yield self._voice
+        yield self._title
+        yield self._detail
 
     def show(self, phase: str, title: str, detail: str) -> None:
-        self.query_one("#phase-word", Line).show(f" {phase}")
-        self.query_one("#title", Line).show(title)
-        self.query_one("#detail", Line).show(detail)
+        self._phase.show(f" {phase}")
+        self._title.show(title)
+        self._detail.show(detail)
 
     def show_voice(self, text: str) -> None:
-        self.query_one("#voice-state", Line).show(f"{text} ")
+        self._voice.show(f"{text} ")
