@@ -14,9 +14,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from glutecoach.screens.base import CoachScreen
+from glutecoach.widgets.footer import CoachFooter
 from glutecoach.widgets.line import Line
 
 INTRO = (
@@ -67,7 +68,7 @@ class HelpScreen(CoachScreen):
         with VerticalScroll(id="body"):
             yield Static(INTRO, id="intro", markup=False)
             yield Static(self._table(), id="keys")
-        yield Footer()
+        yield CoachFooter()
 
     def _table(self) -> Table:
         table = Table.grid(padding=(0, 2))

@@ -8,11 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from glutecoach.screens.base import CoachScreen, PaletteCommand
 from glutecoach.screens.words import mmss, span, step_line
+from glutecoach.widgets.footer import CoachFooter
 from glutecoach.widgets.line import Line
 
 
@@ -54,7 +55,7 @@ class RoutinesScreen(CoachScreen):
             yield OptionList(id="routine-list")
             with VerticalScroll(id="detail"):
                 yield Static(id="detail-text")
-        yield Footer()
+        yield CoachFooter()
 
     def on_mount(self) -> None:
         self.load()

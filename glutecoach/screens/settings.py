@@ -14,10 +14,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Label, Select
+from textual.widgets import Input, Label, Select
 
 from glutecoach.screens.base import CoachScreen
 from glutecoach.store.settings import Settings
+from glutecoach.widgets.footer import CoachFooter
 from glutecoach.widgets.line import Line
 from glutecoach.widgets.toggle import Toggle
 
@@ -106,7 +107,7 @@ class SettingsScreen(CoachScreen):
                 Select(theme_choices, value=current, allow_blank=False, id="theme", compact=True),
             )
             yield Line(id="problem")
-        yield Footer()
+        yield CoachFooter()
 
     @staticmethod
     def _row(label: str, field: Widget) -> ComposeResult:

@@ -11,10 +11,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from glutecoach.screens.base import CoachScreen
 from glutecoach.screens.words import mmss, span
+from glutecoach.widgets.footer import CoachFooter
 from glutecoach.widgets.line import Line
 
 EFFORT_WORDS = {1: "easy", 2: "about right", 3: "hard"}
@@ -46,7 +47,7 @@ class SummaryScreen(CoachScreen):
             yield Static(id="done-list")
             yield Line(id="rating")
             yield Static(id="suggestions")
-        yield Footer()
+        yield CoachFooter()
 
     def on_mount(self) -> None:
         result = self.result
@@ -56,7 +57,7 @@ class SummaryScreen(CoachScreen):
         )
         head = Text.assemble(
             (span(result.active_seconds), "bold"),
-            " of exercise" + ("" if completed else " (what you did is saved)"),
+            " active, pauses not counted" + ("" if completed else "; what you did is saved"),
         )
         table = Table(box=None, padding=(0, 2, 0, 0), show_edge=False, header_style="dim")
         table.add_column("Exercise")

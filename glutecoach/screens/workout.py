@@ -16,7 +16,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center
 from textual.timer import Timer
-from textual.widgets import Footer
 
 from glutecoach.engine.model import CueKind, Plan, Step, StepKind
 from glutecoach.screens.base import CoachScreen
@@ -33,6 +32,7 @@ from glutecoach.screens.words import (
 from glutecoach.widgets.bar import Bar
 from glutecoach.widgets.captions import Captions
 from glutecoach.widgets.countdown import Countdown
+from glutecoach.widgets.footer import CoachFooter
 from glutecoach.widgets.line import Line
 from glutecoach.widgets.step_card import StepCard
 
@@ -82,14 +82,9 @@ class WorkoutScreen(CoachScreen):
     AREA = "workout"
     ALLOW_BROWSING = False
     CSS_PATH = "workout.tcss"
-    BINDINGS = [  # noqa: RUF012
+    BINDINGS = [  # noqa: RUF012 (the footer shows them in this order; it is cut short first)
         Binding("space", "pause", "Pause", id="pause", tooltip="Stop the clock; nothing is lost"),
         Binding("space", "resume", "Resume", id="pause", tooltip="Carry on where you paused"),
-        Binding("n,right", "next_step", "Next", id="next", tooltip="Skip to the next step"),
-        Binding("p,left", "previous_step", "Back", id="previous", tooltip="Go back a step"),
-        Binding("m", "mute", "Mute", id="mute", tooltip="Silence the voice; captions stay"),
-        Binding("m", "unmute", "Unmute", id="mute", tooltip="Let the coach speak again"),
-        Binding("r", "repeat", "Repeat", id="repeat", show=False, tooltip="Say the last cue again"),
         Binding(
             "q,escape",
             "leave",
@@ -97,6 +92,11 @@ class WorkoutScreen(CoachScreen):
             id="back",
             tooltip="Stop the workout (asks first; what you did is kept)",
         ),
+        Binding("n,right", "next_step", "Next", id="next", tooltip="Skip to the next step"),
+        Binding("p,left", "previous_step", "Back", id="previous", tooltip="Go back a step"),
+        Binding("m", "mute", "Mute", id="mute", tooltip="Silence the voice; captions stay"),
+        Binding("m", "unmute", "Unmute", id="mute", tooltip="Let the coach speak again"),
+        Binding("r", "repeat", "Repeat", id="repeat", show=False, tooltip="Say the last cue again"),
     ]
 
     def __init__(self, plan: Plan, voice_mode: str | None = None) -> None:
@@ -142,7 +142,7 @@ class WorkoutScreen(CoachScreen):
         yield w.routine_bar
         yield w.next
         yield w.captions
-        yield Footer()
+        yield CoachFooter()
 
     # -- start and stop -----------------------------------------------------------------------
 
