@@ -43,13 +43,13 @@ class _NotRecorded:
 
 def open_app(args: argparse.Namespace) -> int:
     routine = getattr(args, "routine", None)
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        hint = f"glutecoach run {routine} --plain" if routine else "glutecoach run ROUTINE --plain"
-        raise UserError(f"the app needs a terminal; for pipes and scripts use `{hint}`.")
     if routine is not None:
         from glutecoach.coach import find_routine
 
         routine = find_routine(routine).id  # a clear message and exit 2 before the screen opens
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        hint = f"glutecoach run {routine} --plain" if routine else "glutecoach run ROUTINE --plain"
+        raise UserError(f"the app needs a terminal; for pipes and scripts use `{hint}`.")
     from glutecoach.app import GlutecoachApp
     from glutecoach.store import open_store
 

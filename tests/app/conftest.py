@@ -82,13 +82,16 @@ def make_app(
         voices.append(voice)
         return voice
 
-    def factory(*, theme: str | None = None, **kwargs: Any) -> GlutecoachApp:
+    def factory(
+        *, theme: str | None = None, real_voice: bool = False, **kwargs: Any
+    ) -> GlutecoachApp:
         store = open_store()
         stores.append(store)
         if theme is not None:
             store.settings.update(theme=theme)
         kwargs.setdefault("voice_mode", "captions")
-        return GlutecoachApp(store, clock=clock, voice_factory=voice_factory, **kwargs)
+        chosen = None if real_voice else voice_factory
+        return GlutecoachApp(store, clock=clock, voice_factory=chosen, **kwargs)
 
     yield factory
     for store in stores:

@@ -198,3 +198,17 @@ async def test_resizing_to_40x12_keeps_phase_exercise_and_countdown(
             assert region.height > 0 and region.bottom <= 11, region
         for first, second in itertools.pairwise(regions):
             assert not first.overlaps(second)
+
+
+@async_test
+async def test_bell_and_notifications_reach_the_terminal_through_the_app(
+    make_app: Any, clock: Any
+) -> None:
+    app = make_app(real_voice=True)
+    app.store.settings.update(bell=True, notify=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_quick(pilot)
+        await advance(pilot, clock, 2.5)
+        written = "".join(app.terminal_log)
+        assert "\a" in written, "no bell at the step change"
+        assert "\x1b]" in written, "no desktop notification escape"
