@@ -75,7 +75,7 @@ class GlutecoachApp(App[None]):
         self.voice_mode = voice_mode
         self.start_routine = routine
         self.terminal_log: list[str] = []  # what write_terminal sent while headless (tests)
-        self._loop: asyncio.AbstractEventLoop | None = None
+        self._ui_loop: asyncio.AbstractEventLoop | None = None
         self._startup_notices: list[tuple[str, str]] = []
         self._load_theme_files()
 
@@ -158,7 +158,7 @@ class GlutecoachApp(App[None]):
         return RoutinesScreen()
 
     def on_mount(self) -> None:
-        self._loop = asyncio.get_running_loop()
+        self._ui_loop = asyncio.get_running_loop()
         for message, severity in self._startup_notices:
             self.notify(message, severity=severity, timeout=12)  # type: ignore[arg-type]
         for notice in getattr(self.store, "notices", []):
@@ -175,12 +175,12 @@ class GlutecoachApp(App[None]):
         Not ``call_from_thread``: that blocks the caller until the UI runs the callback, and
         the voice worker calling it while the UI thread joins that worker would deadlock.
         """
-        if self._loop is None or threading.get_ident() == self._thread_id:
+        if self._ui_loop is None or threading.get_ident() == self._thread_id:
             callback(*args)
         else:
             # A closed loop means the app is gone: there is nothing left to update.
             with contextlib.suppress(RuntimeError):
-                self._loop.call_soon_threadsafe(callback, *args)
+                self._ui_loop.call_soon_threadsafe(callback, *args)
 
     def write_terminal(self, text: str) -> None:
         """Send BEL / OSC escapes to the user's terminal through Textual's own output."""

@@ -105,7 +105,7 @@ class SummaryScreen(CoachScreen):
             return
         first, *rest = self.suggestions
         lines = [
-            f"\n[b]Level suggestion[/b]: {escape(self._name(first.exercise))} "
+            f"\n[b]Level suggestion[/b]: {escape(self._exercise_name(first.exercise))} "
             f"level {first.current} → {first.proposed}",
             escape(first.reason),
             "Press a to take it.",
@@ -114,7 +114,7 @@ class SummaryScreen(CoachScreen):
             lines.append(f"[dim]{len(rest)} more after this one.[/]")
         box.update("\n".join(lines))
 
-    def _name(self, exercise_id: str) -> str:
+    def _exercise_name(self, exercise_id: str) -> str:
         planned = self.result.plan.exercises.get(exercise_id)
         return planned.exercise.name if planned else exercise_id
 
@@ -135,7 +135,9 @@ class SummaryScreen(CoachScreen):
         suggestion = self.suggestions.pop(0)
         store: Any = self.app.store  # type: ignore[attr-defined]
         if store.levels.set(suggestion.exercise, suggestion.proposed, suggestion.reason):
-            self.notify(f"{self._name(suggestion.exercise)} is now level {suggestion.proposed}.")
+            self.notify(
+                f"{self._exercise_name(suggestion.exercise)} is now level {suggestion.proposed}."
+            )
         else:
             self.notify("Could not save the new level (history is off).", severity="warning")
         self._show_suggestions()

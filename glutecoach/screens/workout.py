@@ -125,7 +125,7 @@ class WorkoutScreen(CoachScreen):
                 tally.planned += 1
 
     def compose(self) -> ComposeResult:
-        w = self._widgets = _Widgets(
+        w = self._parts = _Widgets(
             card=StepCard(id="card"),
             clock=Countdown(id="clock"),
             paused_note=Line(id="paused-note"),
@@ -280,13 +280,13 @@ class WorkoutScreen(CoachScreen):
 
     def _say(self, text: str) -> None:
         self._last_said = text
-        self._widgets.captions.said(text)
+        self._parts.captions.said(text)
 
     # -- rendering ----------------------------------------------------------------------------
 
     def _paint(self, state: Any) -> None:
         step: Step = state.step
-        w = self._widgets
+        w = self._parts
         phase_class = PHASE_CLASSES[step.kind]
         if phase_class != self._phase_class:
             if self._phase_class:
@@ -324,7 +324,7 @@ class WorkoutScreen(CoachScreen):
         return text
 
     def _show_form(self, step: Step) -> None:
-        captions = self._widgets.captions
+        captions = self._parts.captions
         planned = self.plan.exercises.get(step.exercise) if step.exercise else None
         if planned is None:
             captions.form("", ())

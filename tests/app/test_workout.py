@@ -11,7 +11,7 @@ from glutecoach.screens.summary import SummaryScreen
 from glutecoach.screens.workout import WorkoutScreen
 from glutecoach.widgets.countdown import Countdown
 from glutecoach.widgets.line import Line
-from tests.app.conftest import advance, async_test, start_quick
+from tests.app.conftest import advance, async_test, start_quick, widget_text
 
 
 def phase_word(screen: WorkoutScreen) -> str:
@@ -212,3 +212,28 @@ async def test_bell_and_notifications_reach_the_terminal_through_the_app(
         written = "".join(app.terminal_log)
         assert "\a" in written, "no bell at the step change"
         assert "\x1b]" in written, "no desktop notification escape"
+
+
+@async_test
+async def test_summary_offers_a_level_up_and_a_takes_it(make_app: Any, clock: Any) -> None:
+    from glutecoach.coach import make_plan
+    from glutecoach.engine.routines import load_routines
+
+    app = make_app()
+    plan = make_plan(load_routines().routines["quick"], app.store)
+    for _ in range(3):
+        record = app.store.history.begin(plan, "Quick test")
+        for index, step in enumerate(plan.steps):
+            record.step_finished(index, step, step.seconds, True)
+        record.finish("completed", plan.total_seconds)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_quick(pilot)
+        for _ in range(14):
+            await advance(pilot, clock, 1.0)
+        summary = app.screen
+        assert isinstance(summary, SummaryScreen)
+        await pilot.press("1")
+        offered = widget_text(summary.query_one("#suggestions"))
+        assert "Glute bridge" in offered and "1 → 2" in offered
+        await pilot.press("a")
+        assert app.store.levels.get("glute-bridge") == 2
