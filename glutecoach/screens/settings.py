@@ -44,8 +44,12 @@ class SettingsScreen(CoachScreen):
     CSS_PATH = "settings.tcss"
     BINDINGS = [  # noqa: RUF012
         Binding("q,escape", "close", "Close", id="back", tooltip="Back; changes are already saved"),
-        Binding("down", "app.focus_next", "Next field", id="next-field", show=False),
-        Binding("up", "app.focus_previous", "Previous field", id="previous-field", show=False),
+        Binding("down", "move(1)", "Next field", id="down", show=False, priority=True),
+        Binding("up", "move(-1)", "Previous field", id="up", show=False, priority=True),
+        Binding("j", "letter_move(1)", "Next field", id="down-letter", show=False, priority=True),
+        Binding(
+            "k", "letter_move(-1)", "Previous field", id="up-letter", show=False, priority=True
+        ),
     ]
 
     def compose(self) -> ComposeResult:
@@ -170,6 +174,25 @@ class SettingsScreen(CoachScreen):
             return
         if value != getattr(settings, field):
             self._save(**{field: value})
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Arrows move between fields, except inside an open list or while typing."""
+        if action in ("move", "letter_move"):
+            focused = self.focused
+            if type(focused).__name__ == "SelectOverlay":
+                return False
+            if action == "letter_move" and isinstance(focused, Input):
+                return False
+        return True
+
+    def action_letter_move(self, delta: int) -> None:
+        self.action_move(delta)
+
+    def action_move(self, delta: int) -> None:
+        if delta > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
 
     def action_close(self) -> None:
         self.app.pop_screen()

@@ -229,3 +229,22 @@ async def test_run_routine_opens_straight_on_the_workout(make_app: Any) -> None:
         await pilot.pause()
         await pilot.press("enter")
         assert isinstance(app.screen, RoutinesScreen)
+
+
+@async_test
+async def test_arrows_move_between_settings_fields(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.focused.id == "voice"
+        await pilot.press("down", "down")
+        assert app.focused.id == "volume"
+        await pilot.press("up")
+        assert app.focused.id == "rate"
+        await pilot.press("up", "enter")
+        assert type(app.focused).__name__ == "SelectOverlay", "Enter opens the voice list"
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.store.settings.value.voice == "speech"

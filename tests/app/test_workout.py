@@ -237,3 +237,19 @@ async def test_summary_offers_a_level_up_and_a_takes_it(make_app: Any, clock: An
         assert "Glute bridge" in offered and "1 → 2" in offered
         await pilot.press("a")
         assert app.store.levels.get("glute-bridge") == 2
+
+
+@async_test
+async def test_voice_state_from_a_background_thread_reaches_the_screen(make_app: Any) -> None:
+    import threading
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_quick(pilot)
+        worker = threading.Thread(
+            target=app.from_any_thread, args=(screen._show_voice_state, "speaking")
+        )
+        worker.start()
+        worker.join(timeout=2)
+        await pilot.pause()
+        assert screen.query_one("#voice-state", Line).text.strip() == "voice: speaking"
