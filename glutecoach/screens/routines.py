@@ -81,13 +81,16 @@ class RoutinesScreen(CoachScreen):
         previous = listing.highlighted_option.id if listing.highlighted_option else None
         listing.clear_options()
         options = []
-        for routine_id, routine in sorted(
+        ordered = sorted(
             self.routines.items(), key=lambda item: (not item[1].builtin, item[1].name.lower())
-        ):
+        )
+        width = min(22, max((len(r.name) for _, r in ordered), default=0))
+        for routine_id, routine in ordered:
             plan = self.plans.get(routine_id)
             length = span(plan.total_seconds) if plan else "cannot plan"
+            name = routine.name if len(routine.name) <= width else routine.name[: width - 1] + "…"
             options.append(
-                Option(Content.assemble(routine.name, "  ", (length, "dim")), id=routine_id)
+                Option(Content.assemble(name.ljust(width), "  ", (length, "dim")), id=routine_id)
             )
         for broken_id in sorted(self.broken):
             options.append(

@@ -14,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from glutecoach.screens.base import CoachScreen
+from glutecoach.screens.voice_link import close_soon
 from glutecoach.screens.words import mmss, span
 from glutecoach.widgets.footer import CoachFooter
 from glutecoach.widgets.line import Line
@@ -75,7 +76,7 @@ class SummaryScreen(CoachScreen):
 
     def on_unmount(self) -> None:
         if self.voice is not None:
-            self.voice.close()
+            close_soon(self.voice)
 
     def _show_rating(self) -> None:
         rating = self.query_one("#rating", Line)

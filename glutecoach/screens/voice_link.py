@@ -81,3 +81,11 @@ def open_voice(
     except Exception as exc:  # the workout goes on in captions rather than not at all
         on_notice(f"The voice could not start ({exc}); showing captions instead.")
         return CaptionsOnly()
+
+
+def close_soon(voice: Any) -> None:
+    """Close a voice without holding up the screen: ``close()`` may wait up to 2 s for its
+    thread. Not a daemon thread, so quitting still waits for the speech worker to stop."""
+    import threading
+
+    threading.Thread(target=voice.close, name="voice-close").start()

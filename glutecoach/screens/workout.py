@@ -19,7 +19,7 @@ from textual.timer import Timer
 
 from glutecoach.engine.model import CueKind, Plan, Step, StepKind
 from glutecoach.screens.base import CoachScreen
-from glutecoach.screens.voice_link import STATE_WORDS, open_voice
+from glutecoach.screens.voice_link import STATE_WORDS, close_soon, open_voice
 from glutecoach.screens.words import (
     PHASE_CLASSES,
     PHASE_WORDS,
@@ -453,7 +453,7 @@ class WorkoutScreen(CoachScreen):
             return
         app: Any = self.app
         if not (self.voice_mode or app.voice_mode) and settings.voice != self._opened_mode:
-            self.voice.close()
+            close_soon(self.voice)
             self._open_voice(settings.voice)
         else:
             self.voice.apply(settings)

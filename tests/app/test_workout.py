@@ -148,7 +148,9 @@ async def test_leaving_mid_workout_keeps_what_was_done(make_app: Any, clock: Any
 
 
 @async_test
-async def test_finishing_then_rating_saves_the_effort(make_app: Any, clock: Any) -> None:
+async def test_finishing_then_rating_saves_the_effort(
+    make_app: Any, clock: Any, voices: list[Any]
+) -> None:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await start_quick(pilot)
@@ -165,6 +167,8 @@ async def test_finishing_then_rating_saves_the_effort(make_app: Any, clock: Any)
         assert session.effort == 2
         await pilot.press("enter")
         assert app.screen.__class__.__name__ == "RoutinesScreen"
+        await pilot.pause(0.2)
+        assert voices[0].closed, "the voice must be closed once the summary is gone"
 
 
 @async_test
