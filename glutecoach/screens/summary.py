@@ -53,9 +53,13 @@ class SummaryScreen(CoachScreen):
     def on_mount(self) -> None:
         result = self.result
         completed = result.status == "completed"
-        self.query_one("#heading", Line).show(
-            f"{'Done' if completed else 'Stopped early'}: {result.plan.routine.name}"
-        )
+        if completed:
+            heading = "Done"
+        elif getattr(result, "left_early", False):
+            heading = "Stopped early"
+        else:
+            heading = "Done, with steps skipped"
+        self.query_one("#heading", Line).show(f"{heading}: {result.plan.routine.name}")
         head = Text.assemble(
             (span(result.active_seconds), "bold"),
             " active, pauses not counted" + ("" if completed else "; what you did is saved"),

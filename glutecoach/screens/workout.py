@@ -69,6 +69,7 @@ class WorkoutResult:
     status: str
     active_seconds: float
     tallies: list[ExerciseTally] = field(default_factory=list)
+    left_early: bool = False
 
 
 def time_left(seconds: float) -> str:
@@ -426,14 +427,14 @@ class WorkoutScreen(CoachScreen):
             self.session.stop()
             if not self._route(self.session.poll()):
                 self._record_finish()
-            self._to_summary()
+            self._to_summary(left_early=True)
             return
         if self._paused_for_confirm:
             self._paused_for_confirm = False
             self.session.resume()
             self._after_control()
 
-    def _to_summary(self) -> None:
+    def _to_summary(self, left_early: bool = False) -> None:
         from glutecoach.screens.summary import SummaryScreen
 
         if self._timer is not None:
@@ -443,6 +444,7 @@ class WorkoutScreen(CoachScreen):
             self.session.status,
             self.session.active_seconds,
             list(self.tallies.values()),
+            left_early,
         )
         voice, self.voice = self.voice, None
         self.app.switch_screen(SummaryScreen(result, self.record, voice))

@@ -257,3 +257,17 @@ async def test_voice_state_from_a_background_thread_reaches_the_screen(make_app:
         worker.join(timeout=2)
         await pilot.pause()
         assert screen.query_one("#voice-state", Line).text.strip() == "voice: speaking"
+
+
+@async_test
+async def test_skipping_to_the_end_is_partial_but_not_stopped_early(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_quick(pilot)
+        for _ in range(len(screen.plan.steps)):
+            await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        assert app.screen.result.status == "partial"
+        heading = app.screen.query_one("#heading", Line).text
+        assert heading.startswith("Done, with steps skipped")
