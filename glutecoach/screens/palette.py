@@ -20,6 +20,7 @@ class CoachCommands(Provider):
         app: Any = self.app
         area = getattr(screen, "AREA", "app")
         commands: list[PaletteCommand] = []
+        ours = app.binding_ids() if hasattr(app, "binding_ids") else None
         seen: set[tuple[int, str]] = set()
         for active in screen.active_bindings.values():
             binding = active.binding
@@ -27,6 +28,8 @@ class CoachCommands(Provider):
                 continue
             if active.node is not screen and active.node is not app:
                 continue
+            if ours is not None and binding.id not in ours:
+                continue  # Textual's own (focus next, copy): not what anyone opens this for
             mark = (id(active.node), binding.action)
             if mark in seen:
                 continue

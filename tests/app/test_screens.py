@@ -172,6 +172,7 @@ async def test_palette_offers_only_this_screens_commands(make_app: Any) -> None:
         titles = [c[0] for c in CoachCommands(app.screen)._commands()]
         assert "workout: pause" in titles
         assert "workout: resume" not in titles
+        assert not any("focus" in t or "copy" in t for t in titles)
         assert not any(t.startswith("routine: start") for t in titles)
         assert "app: history" not in titles
 
