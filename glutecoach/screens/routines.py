@@ -48,21 +48,30 @@ class RoutinesScreen(CoachScreen):
         self.broken: dict[str, Any] = {}
         self.plans: dict[str, Any] = {}
         self.plan_errors: dict[str, str] = {}
+        self._shown: str | None = None
 
     def compose(self) -> ComposeResult:
+        # Everything is built before mounting: one layout pass for the first frame, not a
+        # second one when the list and details are filled in afterwards.
+        options = self._read()
         yield Line("Routines", id="heading")
         with Horizontal(id="body"):
-            yield OptionList(id="routine-list")
+            yield OptionList(*options, id="routine-list")
             with VerticalScroll(id="detail"):
-                yield Static(id="detail-text")
+                self._shown = options[0].id if options else None
+                yield Static(self._detail_for(self._shown), id="detail-text")
         yield CoachFooter()
 
     def on_mount(self) -> None:
-        self.load()
+        listing = self.query_one("#routine-list", OptionList)
+        if listing.option_count:
+            listing.highlighted = 0
+        listing.focus()
 
     # -- data -----------------------------------------------------------------------------------
 
-    def load(self) -> None:
+    def _read(self) -> list[Option]:
+        """Read the routine files and plan each one; the options for the list."""
         from glutecoach.coach import make_plan
         from glutecoach.engine.routines import load_routines
         from glutecoach.store.paths import routines_dir
@@ -77,9 +86,6 @@ class RoutinesScreen(CoachScreen):
                 self.plans[routine_id] = make_plan(routine, self.app.store)  # type: ignore[attr-defined]
             except Exception as exc:  # one unplannable routine must not hide the others
                 self.plan_errors[routine_id] = str(exc)
-        listing = self.query_one("#routine-list", OptionList)
-        previous = listing.highlighted_option.id if listing.highlighted_option else None
-        listing.clear_options()
         options = []
         ordered = sorted(
             self.routines.items(), key=lambda item: (not item[1].builtin, item[1].name.lower())
@@ -99,12 +105,20 @@ class RoutinesScreen(CoachScreen):
                     id=f"broken:{broken_id}",
                 )
             )
+        return options
+
+    def load(self) -> None:
+        """Read the files again (Ctrl+R, or settings that change the plans)."""
+        listing = self.query_one("#routine-list", OptionList)
+        previous = listing.highlighted_option.id if listing.highlighted_option else None
+        options = self._read()
+        listing.clear_options()
         listing.add_options(options)
         if options:
             ids = [o.id for o in options]
             listing.highlighted = ids.index(previous) if previous in ids else 0
         listing.focus()
-        self._show_detail()
+        self._show_detail(force=True)
 
     # -- detail pane ----------------------------------------------------------------------------
 
@@ -118,16 +132,20 @@ class RoutinesScreen(CoachScreen):
         option = self.query_one("#routine-list", OptionList).highlighted_option
         return option.id if option else None
 
-    def _show_detail(self) -> None:
-        detail = self.query_one("#detail-text", Static)
+    def _show_detail(self, force: bool = False) -> None:
         selected = self._selected_id()
-        if selected is None:
-            detail.update("No routines found. Put routine files (.toml) in the routines folder.")
-        elif selected.startswith("broken:"):
-            detail.update(self._broken_detail(self.broken[selected.removeprefix("broken:")]))
-        else:
-            detail.update(self._routine_detail(selected))
+        if selected == self._shown and not force:
+            return
+        self._shown = selected
+        self.query_one("#detail-text", Static).update(self._detail_for(selected))
         self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
+
+    def _detail_for(self, selected: str | None) -> Content:
+        if selected is None:
+            return Content("No routines found. Put routine files (.toml) in the routines folder.")
+        if selected.startswith("broken:"):
+            return self._broken_detail(self.broken[selected.removeprefix("broken:")])
+        return self._routine_detail(selected)
 
     @staticmethod
     def _broken_detail(broken: Any) -> Content:
