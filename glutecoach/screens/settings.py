@@ -7,9 +7,12 @@ beside its field and the old one stays.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from typing import Any
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -21,6 +24,12 @@ from glutecoach.store.settings import Settings
 from glutecoach.widgets.footer import CoachFooter
 from glutecoach.widgets.line import Line
 from glutecoach.widgets.toggle import Toggle
+
+LIST_VOICES = (
+    "import json\n"
+    "from glutecoach.voice.engine import list_voices, open_engine\n"
+    "print(json.dumps(list_voices(open_engine())))\n"
+)
 
 VOICE_CHOICES = [
     ("Speak if possible (auto)", "auto"),
@@ -61,6 +70,19 @@ class SettingsScreen(CoachScreen):
                 "Voice",
                 Select(
                     VOICE_CHOICES, value=settings.voice, allow_blank=False, id="voice", compact=True
+                ),
+            )
+            voice_ids = [("The engine's default voice", "")]
+            if settings.voice_id:
+                voice_ids.append((settings.voice_id, settings.voice_id))
+            yield from self._row(
+                "Which voice",
+                Select(
+                    voice_ids,
+                    value=settings.voice_id,
+                    allow_blank=False,
+                    id="voice_id",
+                    compact=True,
                 ),
             )
             yield from self._row(
@@ -121,6 +143,41 @@ class SettingsScreen(CoachScreen):
 
     def on_mount(self) -> None:
         self.query_one("#voice", Select).focus()
+        self._list_voices()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _list_voices(self) -> None:
+        """Ask the speech engine for its voices in a child process: the app itself never
+        loads pyttsx3 (speech runs in its own worker), and a slow engine can't stall it."""
+        try:
+            done = subprocess.run(
+                [sys.executable, "-c", LIST_VOICES],
+                capture_output=True,
+                text=True,
+                timeout=15,
+                check=True,
+            )
+            voices = json.loads(done.stdout)
+        except (OSError, subprocess.SubprocessError, ValueError):
+            return  # no engine here: the default voice stays the only choice
+        self.app.call_from_thread(self._fill_voices, voices)
+
+    def _fill_voices(self, voices: list[dict[str, Any]]) -> None:
+        select = self.query_one("#voice_id", Select)
+        current = self.app.settings.voice_id  # type: ignore[attr-defined]
+        choices = [("The engine's default voice", "")]
+        english = sorted(
+            (v for v in voices if any(lang.startswith("en") for lang in v["languages"])),
+            key=lambda v: v["name"],
+        )
+        others = sorted((v for v in voices if v not in english), key=lambda v: v["name"])
+        for voice in english + others:
+            languages = ", ".join(voice["languages"])
+            choices.append((f"{voice['name']} ({languages})", voice["id"]))
+        if current and current not in {value for _, value in choices}:
+            choices.append((f"{current} (not found)", current))
+        select.set_options(choices)
+        select.value = current
 
     def _save(self, **changes: Any) -> bool:
         store: Any = self.app.store  # type: ignore[attr-defined]

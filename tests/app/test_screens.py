@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.widgets import Input, Select
 
 from glutecoach.screens.help import HelpScreen
@@ -241,11 +242,32 @@ async def test_arrows_move_between_settings_fields(make_app: Any) -> None:
         await pilot.pause()
         assert app.focused.id == "voice"
         await pilot.press("down", "down")
-        assert app.focused.id == "volume"
-        await pilot.press("up")
         assert app.focused.id == "rate"
+        await pilot.press("up")
+        assert app.focused.id == "voice_id"
         await pilot.press("up", "enter")
         assert type(app.focused).__name__ == "SelectOverlay", "Enter opens the voice list"
         await pilot.press("down", "enter")
         await pilot.pause()
         assert app.store.settings.value.voice == "speech"
+
+
+@pytest.mark.voice
+@async_test
+async def test_voice_list_comes_from_the_engine(make_app: Any) -> None:
+    import os
+
+    from glutecoach.voice.engine import load
+
+    if not load().ok and not os.environ.get("GLUTECOACH_REQUIRE_VOICE"):
+        pytest.skip("no speech engine here, and GLUTECOACH_REQUIRE_VOICE is unset")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        select = app.screen.query_one("#voice_id", Select)
+        labels = [str(prompt) for prompt, _ in select._options]
+        assert labels[0] == "The engine's default voice"
+        assert len(labels) > 1, "the engine's voices should be listed"
