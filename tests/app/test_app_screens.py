@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from app_helpers import advance, async_test, start_quick, widget_text
 from textual.widgets import Input, Select
 
 from glutecoach.screens.help import HelpScreen
@@ -13,7 +14,6 @@ from glutecoach.screens.routines import RoutinesScreen
 from glutecoach.screens.settings import SettingsScreen
 from glutecoach.screens.summary import SummaryScreen
 from glutecoach.screens.workout import WorkoutScreen
-from tests.app.conftest import advance, async_test, start_quick, widget_text
 
 
 def help_descriptions(screen: HelpScreen) -> set[str]:

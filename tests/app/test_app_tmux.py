@@ -16,8 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from tests.app.conftest import QUICK_ROUTINE
+from app_helpers import QUICK_ROUTINE
 
 
 class Tmux:

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from app_helpers import async_test
 
 from glutecoach.themes import DEFAULT_THEME, load_themes, parse_theme
-from tests.app.conftest import async_test
 
 BUILTIN = {"glutecoach-dark", "glutecoach-light", "glutecoach-contrast", "glutecoach-terminal"}
 
@@ -118,7 +118,7 @@ async def test_sixteen_colour_terminal_gets_the_terminal_palette_theme(
 async def test_no_color_runs_a_workout_and_paused_is_in_words(
     make_app: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.app.conftest import start_quick
+    from app_helpers import start_quick
 
     monkeypatch.setenv("NO_COLOR", "1")
     app = make_app()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+from app_helpers import advance, async_test, start_quick, widget_text
+
 from glutecoach.engine.model import StepKind
 from glutecoach.screens.confirm import ConfirmScreen
 from glutecoach.screens.summary import SummaryScreen
 from glutecoach.screens.workout import WorkoutScreen
 from glutecoach.widgets.countdown import Countdown
 from glutecoach.widgets.line import Line
-from tests.app.conftest import advance, async_test, start_quick, widget_text
 
 
 def phase_word(screen: WorkoutScreen) -> str:

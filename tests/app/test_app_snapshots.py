@@ -10,8 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-
-from tests.app.conftest import advance, start_quick
+from app_helpers import advance, start_quick
 
 SIZES = {"80x24": (80, 24), "40x12": (40, 12)}
 THEMES = {"dark": "glutecoach-dark", "light": "glutecoach-light"}
