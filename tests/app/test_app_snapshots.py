@@ -1,6 +1,6 @@
 """Pictures of every screen at 80x24 and 40x12, dark and light, from a fixed clock.
 
-Update after a deliberate change with ``pytest tests/app/test_snapshots.py --snapshot-update``
+Update after a deliberate change with ``pytest tests/app/test_app_snapshots.py --snapshot-update``
 and look at the report before committing the new SVGs.
 """
 
