@@ -176,7 +176,10 @@ class WorkoutScreen(CoachScreen):
             self.voice.set_muted(True)
         prepare = getattr(self.voice, "prepare", None)
         if prepare is not None:
-            prepare(sorted({cue.text for step in self.plan.steps for cue in step.cues}))
+            texts = {cue.text for step in self.plan.steps for cue in step.cues}
+            if self.plan.closing is not None:
+                texts.add(self.plan.closing.text)
+            prepare(sorted(texts))
         self._show_voice_state(self.voice.state)
 
     def _voice_notice(self, text: str) -> None:
