@@ -193,6 +193,7 @@ class WorkoutScreen(CoachScreen):
             self.session.stop()
             self._route(self.session.poll(), finishing=True)
             self._record_finish()
+            self.voice.flush()  # silent at once: no line playing on after the app has gone
             self.voice.close()
 
     def _record_finish(self) -> None:
