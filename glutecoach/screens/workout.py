@@ -459,6 +459,7 @@ class WorkoutScreen(CoachScreen):
             return
         app: Any = self.app
         if not (self.voice_mode or app.voice_mode) and settings.voice != self._opened_mode:
+            self.voice.flush()  # the old voice must not talk over the new one
             close_soon(self.voice)
             self._open_voice(settings.voice)
         else:
