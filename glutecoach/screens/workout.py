@@ -42,12 +42,40 @@ QUIET_KINDS = (CueKind.COUNT, CueKind.REP)  # the countdown and rep line already
 
 @dataclass
 class ExerciseTally:
-    """What was done of one exercise, for the summary."""
+    """What was done of one exercise, for the summary, counted in sets: a set of a
+    one-sided exercise is done when both of its sides are, and a step repeated with
+    "previous" counts once (done stays done, at its best time)."""
 
     name: str
-    planned: int = 0
-    done: int = 0
-    seconds: float = 0.0
+    sides: dict[tuple[int, int], set[object]] = field(default_factory=dict)
+    steps: dict[int, tuple[tuple[int, int], object, float, bool]] = field(default_factory=dict)
+
+    def plan(self, step: Step) -> None:
+        self.sides.setdefault((step.entry, step.set or 1), set()).add(step.side)
+
+    def ended(self, index: int, step: Step, seconds_done: float, completed: bool) -> None:
+        key = (step.entry, step.set or 1)
+        earlier = self.steps.get(index)
+        if earlier is not None:
+            seconds_done = max(seconds_done, earlier[2])
+            completed = completed or earlier[3]
+        self.steps[index] = (key, step.side, seconds_done, completed)
+
+    @property
+    def planned(self) -> int:
+        return len(self.sides)
+
+    @property
+    def done(self) -> int:
+        finished: dict[tuple[int, int], set[object]] = {}
+        for key, side, _, completed in self.steps.values():
+            if completed:
+                finished.setdefault(key, set()).add(side)
+        return sum(1 for key, needed in self.sides.items() if needed <= finished.get(key, set()))
+
+    @property
+    def seconds(self) -> float:
+        return sum(seconds for _, _, seconds, _ in self.steps.values())
 
 
 @dataclass
@@ -123,7 +151,7 @@ class WorkoutScreen(CoachScreen):
                 tally = self.tallies.setdefault(
                     step.exercise, ExerciseTally(exercise_name(plan, step))
                 )
-                tally.planned += 1
+                tally.plan(step)
 
     def compose(self) -> ComposeResult:
         w = self._parts = _Widgets(
@@ -252,7 +280,7 @@ class WorkoutScreen(CoachScreen):
                 self.record.step_finished(
                     event.index, event.step, event.seconds_done, event.completed
                 )
-                self._tally(event.step, event.seconds_done, event.completed)
+                self._tally(event.index, event.step, event.seconds_done, event.completed)
             elif isinstance(event, ev.Suspended):
                 self.notify(
                     f"The clock stopped for {round(event.gap)} s (the computer slept?). "
@@ -275,13 +303,10 @@ class WorkoutScreen(CoachScreen):
         following = steps[index + 1] if index + 1 < len(steps) else None
         self.voice.step_changed(step, following, exercise_name(self.plan, step))
 
-    def _tally(self, step: Step, seconds_done: float, completed: bool) -> None:
+    def _tally(self, index: int, step: Step, seconds_done: float, completed: bool) -> None:
         if step.kind != StepKind.WORK or step.exercise not in self.tallies:
             return
-        tally = self.tallies[step.exercise]
-        tally.seconds += seconds_done
-        if completed:
-            tally.done += 1
+        self.tallies[step.exercise].ended(index, step, seconds_done, completed)
 
     def _say(self, text: str) -> None:
         self._last_said = text

@@ -173,6 +173,21 @@ async def test_finishing_then_rating_saves_the_effort(
 
 
 @async_test
+async def test_summary_counts_sets_not_sides_of_one_sided_exercises(
+    make_app: Any, clock: Any
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_quick(pilot)
+        for _ in range(14):
+            await advance(pilot, clock, 1.0)
+        assert isinstance(app.screen, SummaryScreen)
+        tallies = {t.name: (t.done, t.planned) for t in app.screen.result.tallies}
+        # Two sets of bridges; one set of the runner's stretch, done on both sides.
+        assert tallies == {"Glute bridge": (2, 2), "Runner's stretch": (1, 1)}
+
+
+@async_test
 async def test_timer_wakes_at_display_boundaries_not_ten_times_a_second(
     make_app: Any, clock: Any
 ) -> None:
