@@ -211,7 +211,13 @@ class WorkoutScreen(CoachScreen):
         self._show_voice_state(self.voice.state)
 
     def _voice_notice(self, text: str) -> None:
-        self.notify(text, severity="warning", timeout=8)
+        if self.size.width < 60 or self.size.height < 16:
+            # A long toast would cover the countdown on a small terminal: say the gist (the
+            # band already shows the voice state; `glutecoach doctor` has the details).
+            gist = text.split(" (", 1)[0].split(". ", 1)[0].rstrip(".")
+            self.notify(f"{gist}.", severity="warning", timeout=5)
+        else:
+            self.notify(text, severity="warning", timeout=8)
 
     def on_unmount(self) -> None:
         """Quitting the app mid-workout still records what was done."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
+import pytest
 from app_helpers import advance, async_test, start_quick, widget_text
 
 from glutecoach.engine.model import StepKind
@@ -185,6 +186,28 @@ async def test_summary_counts_sets_not_sides_of_one_sided_exercises(
         tallies = {t.name: (t.done, t.planned) for t in app.screen.result.tallies}
         # Two sets of bridges; one set of the runner's stretch, done on both sides.
         assert tallies == {"Glute bridge": (2, 2), "Runner's stretch": (1, 1)}
+
+
+LONG_NOTICE = (
+    "Speech is off: no sound output here (no sound card; the only audio device throws the "
+    "sound away). Showing captions and ringing the bell instead. `glutecoach doctor` explains."
+)
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [((40, 12), "Speech is off: no sound output here."), ((80, 24), LONG_NOTICE)],
+)
+@async_test
+async def test_a_voice_notice_is_cut_to_its_gist_where_a_toast_would_cover_the_countdown(
+    make_app: Any, clock: Any, size: tuple[int, int], shown: str
+) -> None:
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        screen = await start_quick(pilot)
+        screen._voice_notice(LONG_NOTICE)
+        await pilot.pause()
+        assert [n.message for n in app._notifications][-1] == shown
 
 
 @async_test
