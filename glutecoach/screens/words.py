@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from glutecoach.engine.describe import STEP_LABELS
 from glutecoach.engine.describe import mmss as mmss
 from glutecoach.engine.model import Plan, Step, StepKind
 
-PHASE_WORDS = {
-    StepKind.LEAD_IN: "GET READY",
-    StepKind.WORK: "WORK",
-    StepKind.REST: "REST",
-    StepKind.SWITCH: "SWITCH SIDES",
-    StepKind.TRANSITION: "NEXT UP",
-}
+# The band says the same words as line mode and `glutecoach plan`, in capitals.
+PHASE_WORDS = {kind: label.upper() for kind, label in STEP_LABELS.items()}
 
 PHASE_CLASSES = {
     StepKind.LEAD_IN: "-phase-get-ready",
