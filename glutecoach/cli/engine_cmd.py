@@ -84,10 +84,6 @@ def cmd_routines(args: argparse.Namespace) -> int:
     rows: list[dict[str, Any]] = []
     for routine in found.routines.values():
         plan = make_plan(routine, store)
-        equipment = sorted(
-            {e for p in plan.exercises.values() for e in (*p.exercise.equipment, *p.rung.equipment)}
-            - ({"band"} if any(p.substituted for p in plan.exercises.values()) else set())
-        )
         rows.append(
             {
                 "id": routine.id,
@@ -96,7 +92,7 @@ def cmd_routines(args: argparse.Namespace) -> int:
                 "total_seconds": plan.total_seconds,
                 "exercises": [e.exercise for e in routine.entries],
                 "levels": {k: v.level for k, v in plan.exercises.items()},
-                "equipment": equipment,
+                "equipment": plan.equipment,
                 "source": "built-in" if routine.builtin else str(routine.path),
                 "errors": [],
             }

@@ -181,6 +181,12 @@ class PlannedExercise:
     rung: Level  # the rung actually used (the no-band substitute when there is no band)
     substituted: bool = False  # True when the no-band substitute replaced the rung
 
+    @property
+    def equipment(self) -> frozenset[str]:
+        """What this exercise needs as planned (a substitute needs none of the exercise's)."""
+        own = () if self.substituted else self.exercise.equipment
+        return frozenset((*own, *self.rung.equipment))
+
 
 @dataclass(frozen=True, slots=True)
 class Plan:
@@ -192,6 +198,11 @@ class Plan:
     @property
     def total_seconds(self) -> float:
         return self.steps[-1].end if self.steps else 0.0
+
+    @property
+    def equipment(self) -> list[str]:
+        """Everything the routine needs as planned, sorted."""
+        return sorted(set().union(*(p.equipment for p in self.exercises.values())))
 
     def to_json(self) -> dict[str, Any]:
         return {

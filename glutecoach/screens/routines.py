@@ -168,10 +168,7 @@ class RoutinesScreen(CoachScreen):
         if plan is None:
             lines += [Content(""), Content(f"Cannot build a plan: {self.plan_errors[routine_id]}")]
             return Content("\n").join(lines)
-        equipment = sorted(
-            {i for p in plan.exercises.values() if not p.substituted for i in p.exercise.equipment}
-            | {i for p in plan.exercises.values() for i in p.rung.equipment}
-        )
+        equipment = plan.equipment
         lines += [
             Content(""),
             Content.assemble(

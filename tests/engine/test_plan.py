@@ -401,3 +401,10 @@ def test_speech_estimate_is_never_shorter_than_the_rate_or_the_measured_speech(
     text: str, at_least: float
 ) -> None:
     assert speech_seconds(text) >= at_least
+
+
+def test_a_routine_needs_only_the_equipment_of_the_rungs_it_uses() -> None:
+    assert builtin_plan("desk-reset").equipment == ["band"]
+    # No band: the monster walk's substitute and the lower clamshell rungs need nothing.
+    assert builtin_plan("desk-reset", {"clamshell": 3}, equipment=()).equipment == []
+    assert builtin_plan("full", {"glute-bridge": 3}).equipment == ["band", "weight"]
