@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from typing import IO, Any
 
-from glutecoach.engine.describe import describe_step, mmss
+from glutecoach.engine.describe import describe_step, exercise_name, mmss
 from glutecoach.engine.model import Plan
 from glutecoach.engine.session import (
     CueDue,
@@ -81,7 +81,6 @@ class PlainRunner:
         self.session = Session(plan, clock)
         self.muted = False
         self.last_cue: Any = None
-        self.done_steps: set[int] = set()
         self.recorded = False
 
     def say(self, line: str) -> None:
@@ -94,14 +93,9 @@ class PlainRunner:
             if isinstance(event, StepStarted):
                 step = event.step
                 self.say(f"-- {describe_step(self.plan, step)} ({mmss(step.seconds)})")
-                nxt = (
-                    self.plan.steps[event.index + 1]
-                    if event.index + 1 < len(self.plan.steps)
-                    else None
+                self.voice.step_changed(
+                    step, self.plan.next_step(event.index), exercise_name(self.plan, step)
                 )
-                planned = self.plan.exercises.get(step.exercise or "")
-                name = planned.exercise.name if planned else ""
-                self.voice.step_changed(step, nxt, name)
             elif isinstance(event, CueDue):
                 start = (
                     self.plan.total_seconds

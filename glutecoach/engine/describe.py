@@ -19,6 +19,14 @@ def mmss(seconds: float) -> str:
     return f"{whole // 60}:{whole % 60:02d}"
 
 
+def exercise_name(plan: Plan, step: Step | None) -> str:
+    """The display name of the step's exercise ("" for none)."""
+    if step is None or step.exercise is None:
+        return ""
+    planned = plan.exercises.get(step.exercise)
+    return planned.exercise.name if planned else step.exercise
+
+
 def exercise_label(plan: Plan, step: Step) -> str:
     """The exercise's name, with the rung when it is not the first ("Clamshell (Bottom foot
     lifted)") or when a substitute replaced it."""

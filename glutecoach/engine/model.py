@@ -199,6 +199,10 @@ class Plan:
     def total_seconds(self) -> float:
         return self.steps[-1].end if self.steps else 0.0
 
+    def next_step(self, index: int) -> Step | None:
+        """The step after step ``index``, or None after the last one."""
+        return self.steps[index + 1] if index + 1 < len(self.steps) else None
+
     @property
     def equipment(self) -> list[str]:
         """Everything the routine needs as planned, sorted."""

@@ -180,7 +180,7 @@ class Session:
         return SessionState(
             index=index,
             step=step,
-            next_step=self._steps[index + 1] if index + 1 < len(self._steps) else None,
+            next_step=self.plan.next_step(index),
             step_elapsed=elapsed,
             step_remaining=(step.seconds - elapsed) if step else 0.0,
             exercise_elapsed=max(0.0, pos - first),

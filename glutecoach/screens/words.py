@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from glutecoach.engine.describe import STEP_LABELS
+from glutecoach.engine.describe import exercise_name as exercise_name
 from glutecoach.engine.describe import mmss as mmss
 from glutecoach.engine.model import Plan, Step, StepKind
 
@@ -27,13 +28,6 @@ def span(seconds: float) -> str:
         return f"{whole} s"
     minutes, secs = divmod(whole, 60)
     return f"{minutes} min" if secs == 0 else f"{minutes} min {secs} s"
-
-
-def exercise_name(plan: Plan, step: Step | None) -> str:
-    if step is None or step.exercise is None:
-        return ""
-    planned = plan.exercises.get(step.exercise)
-    return planned.exercise.name if planned else step.exercise
 
 
 def exercise_title(plan: Plan, step: Step) -> str:

@@ -276,7 +276,7 @@ class WorkoutScreen(CoachScreen):
         for event in events:
             if isinstance(event, ev.CueDue):
                 if not finishing:
-                    self.voice.cue(event.cue, due=self._due(event))
+                    self.voice.cue(event.cue, due=self.app.clock() - event.late)  # type: ignore[attr-defined]
                 if event.cue.kind not in QUIET_KINDS:
                     self._say(event.cue.text)
             elif isinstance(event, ev.StepStarted):
@@ -298,16 +298,8 @@ class WorkoutScreen(CoachScreen):
                 finished = True
         return finished
 
-    def _due(self, event: Any) -> float | None:
-        late = getattr(event, "late", None)
-        if isinstance(late, int | float) and not isinstance(late, bool) and late > 0:
-            return float(self.app.clock() - late)  # type: ignore[attr-defined]
-        return None
-
     def _step_started(self, index: int, step: Step) -> None:
-        steps = self.plan.steps
-        following = steps[index + 1] if index + 1 < len(steps) else None
-        self.voice.step_changed(step, following, exercise_name(self.plan, step))
+        self.voice.step_changed(step, self.plan.next_step(index), exercise_name(self.plan, step))
 
     def _tally(self, index: int, step: Step, seconds_done: float, completed: bool) -> None:
         if step.kind != StepKind.WORK or step.exercise not in self.tallies:
