@@ -234,7 +234,8 @@ class _Builder:
             level=planned.level,
             sets=entry.sets,
         )
-        self.said = _Said(name=named and seconds > 0, set=False, side=side_said and seconds > 0)
+        # A cue is placed only when it fits the step, so a zero-length step has said nothing.
+        self.said = _Said(name=named, side=side_said)
 
     def exercise(self, index: int, entry: RoutineEntry, planned: PlannedExercise) -> None:
         exercise = planned.exercise
@@ -332,10 +333,7 @@ class _Builder:
             latest=self.routine.switch,
         )
         self.add(line, StepKind.SWITCH, set=set_number, sets=entry.sets, side=side, **common)
-        if self.routine.switch > 0:
-            self.said = _Said(name=True, set=True, side=side_said)
-        else:
-            self.said = _Said(name=True, set=True)
+        self.said = _Said(name=True, set=True, side=side_said)
 
     def rest(
         self,
@@ -353,10 +351,7 @@ class _Builder:
         )
         told = line.place(line.after_opening(), coming, CueKind.NEXT, latest=entry.rest)
         self.add(line, StepKind.REST, set=next_set - 1, sets=entry.sets, **common)
-        if entry.rest > 0:
-            self.said = _Said(name=True, set=told, side=told)
-        else:
-            self.said = _Said(name=True)
+        self.said = _Said(name=True, set=told, side=told)
 
     def closing(self) -> Cue:
         minutes = round(self.clock / 60)
