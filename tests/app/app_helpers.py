@@ -65,6 +65,12 @@ async def advance(pilot: Any, clock: FakeClock, seconds: float) -> None:
     await pilot.pause()
 
 
+async def run_quick_to_the_end(pilot: Any, clock: FakeClock) -> None:
+    """Let the whole quick routine run out, a second at a time, as the timer would."""
+    for _ in range(14):
+        await advance(pilot, clock, 1.0)
+
+
 def async_test(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Run an async test body with asyncio (no async plugin is a dependency)."""
     import asyncio

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from app_helpers import advance, async_test, start_quick, widget_text
+from app_helpers import async_test, run_quick_to_the_end, start_quick, widget_text
 from textual.widgets import Input, Select
 
 from glutecoach.screens.help import HelpScreen
@@ -93,8 +93,7 @@ async def test_help_opens_from_every_screen_with_that_screens_keys(
         await pilot.press("q")
         assert isinstance(app.screen, WorkoutScreen)
 
-        for _ in range(14):
-            await advance(pilot, clock, 1.0)
+        await run_quick_to_the_end(pilot, clock)
         assert isinstance(app.screen, SummaryScreen)
         await pilot.press("question_mark")
         assert {"Easy", "About right", "Hard", "Done"} <= help_descriptions(app.screen)

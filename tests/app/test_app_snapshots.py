@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from app_helpers import advance, start_quick
+from app_helpers import advance, run_quick_to_the_end, start_quick
 
 SIZES = {"80x24": (80, 24), "40x12": (40, 12)}
 THEMES = {"dark": "glutecoach-dark", "light": "glutecoach-light"}
@@ -33,8 +33,7 @@ async def on_paused(pilot: Any, clock: Any) -> None:
 
 async def on_summary(pilot: Any, clock: Any) -> None:
     await start_quick(pilot)
-    for _ in range(14):
-        await advance(pilot, clock, 1.0)
+    await run_quick_to_the_end(pilot, clock)
     await pilot.press("2")
     await pilot.pause()
 

@@ -6,7 +6,7 @@ import itertools
 from typing import Any
 
 import pytest
-from app_helpers import advance, async_test, start_quick, widget_text
+from app_helpers import advance, async_test, run_quick_to_the_end, start_quick, widget_text
 
 from glutecoach.engine.model import StepKind
 from glutecoach.screens.confirm import ConfirmScreen
@@ -156,8 +156,7 @@ async def test_finishing_then_rating_saves_the_effort(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await start_quick(pilot)
-        for _ in range(14):
-            await advance(pilot, clock, 1.0)
+        await run_quick_to_the_end(pilot, clock)
         assert isinstance(app.screen, SummaryScreen)
         summary = app.screen
         assert summary.result.status == "completed"
@@ -180,8 +179,7 @@ async def test_summary_counts_sets_not_sides_of_one_sided_exercises(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await start_quick(pilot)
-        for _ in range(14):
-            await advance(pilot, clock, 1.0)
+        await run_quick_to_the_end(pilot, clock)
         assert isinstance(app.screen, SummaryScreen)
         tallies = {t.name: (t.done, t.planned) for t in app.screen.result.tallies}
         # Two sets of bridges; one set of the runner's stretch, done on both sides.
@@ -271,8 +269,7 @@ async def test_summary_offers_a_level_up_and_a_takes_it(make_app: Any, clock: An
         record.finish("completed", plan.total_seconds)
     async with app.run_test(size=(80, 24)) as pilot:
         await start_quick(pilot)
-        for _ in range(14):
-            await advance(pilot, clock, 1.0)
+        await run_quick_to_the_end(pilot, clock)
         summary = app.screen
         assert isinstance(summary, SummaryScreen)
         await pilot.press("1")
