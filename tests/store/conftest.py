@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,8 +11,6 @@ from pathlib import Path
 import pytest
 
 from glutecoach.store import Store, open_store
-
-STORE_TESTS = Path(__file__).resolve().parent
 
 
 @pytest.fixture(autouse=True)
@@ -44,15 +40,3 @@ def read_only_home() -> Iterator[Path]:
     finally:
         os.chmod(home, 0o755)
         shutil.rmtree(base)
-
-
-def run_python(
-    code: str, home: Path, *, unprivileged: bool = False
-) -> subprocess.CompletedProcess[str]:
-    """Run ``code`` in a fresh interpreter with ``GLUTECOACH_HOME=home`` (as nobody if asked
-    and we are root), from the repository root so ``tests.store`` helpers import."""
-    cmd = [sys.executable, "-c", code]
-    if unprivileged and os.geteuid() == 0:
-        cmd = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *cmd]
-    env = {**os.environ, "GLUTECOACH_HOME": str(home), "PYTHONPATH": str(STORE_TESTS)}
-    return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60, check=False)

@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import STORE_TESTS, run_python
+from store_helpers import STORE_TESTS, run_python
 from store_plans import make_plan, run_all
 
 from glutecoach.store import Store, open_store

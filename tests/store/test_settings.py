@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import run_python
+from store_helpers import run_python
 
 from glutecoach.store import Settings, SettingsError, open_store
 from glutecoach.store.settings import SettingsStore, atomic_write
