@@ -69,7 +69,8 @@ class SummaryScreen(CoachScreen):
         table.add_column("Sets", justify="right")
         table.add_column("Time", justify="right")
         for tally in result.tallies:
-            table.add_row(tally.name, f"{tally.done}/{tally.planned}", mmss(tally.seconds))
+            sets_done, _, seconds = tally.totals()
+            table.add_row(tally.name, f"{sets_done}/{tally.sets_planned}", mmss(seconds))
         parts: list[Any] = [head, Text(), table]
         history = self.app.store.history  # type: ignore[attr-defined]
         if not history.enabled:

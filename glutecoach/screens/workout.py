@@ -18,6 +18,7 @@ from textual.containers import Center
 from textual.timer import Timer
 
 from glutecoach.engine.model import CueKind, Plan, Step, StepKind
+from glutecoach.engine.progress import ExerciseProgress
 from glutecoach.screens.base import CoachScreen
 from glutecoach.screens.voice_link import STATE_WORDS, close_soon, open_voice
 from glutecoach.screens.words import (
@@ -41,41 +42,10 @@ QUIET_KINDS = (CueKind.COUNT, CueKind.REP)  # the countdown and rep line already
 
 
 @dataclass
-class ExerciseTally:
-    """What was done of one exercise, for the summary, counted in sets: a set of a
-    one-sided exercise is done when both of its sides are, and a step repeated with
-    "previous" counts once (done stays done, at its best time)."""
+class ExerciseTally(ExerciseProgress):
+    """What was done of one exercise, for the summary (counted as history counts it)."""
 
-    name: str
-    sides: dict[tuple[int, int], set[object]] = field(default_factory=dict)
-    steps: dict[int, tuple[tuple[int, int], object, float, bool]] = field(default_factory=dict)
-
-    def plan(self, step: Step) -> None:
-        self.sides.setdefault((step.entry, step.set or 1), set()).add(step.side)
-
-    def ended(self, index: int, step: Step, seconds_done: float, completed: bool) -> None:
-        key = (step.entry, step.set or 1)
-        earlier = self.steps.get(index)
-        if earlier is not None:
-            seconds_done = max(seconds_done, earlier[2])
-            completed = completed or earlier[3]
-        self.steps[index] = (key, step.side, seconds_done, completed)
-
-    @property
-    def planned(self) -> int:
-        return len(self.sides)
-
-    @property
-    def done(self) -> int:
-        finished: dict[tuple[int, int], set[object]] = {}
-        for key, side, _, completed in self.steps.values():
-            if completed:
-                finished.setdefault(key, set()).add(side)
-        return sum(1 for key, needed in self.sides.items() if needed <= finished.get(key, set()))
-
-    @property
-    def seconds(self) -> float:
-        return sum(seconds for _, _, seconds, _ in self.steps.values())
+    name: str = ""
 
 
 @dataclass
@@ -149,7 +119,7 @@ class WorkoutScreen(CoachScreen):
         for step in plan.steps:
             if step.kind == StepKind.WORK and step.exercise is not None:
                 tally = self.tallies.setdefault(
-                    step.exercise, ExerciseTally(exercise_name(plan, step))
+                    step.exercise, ExerciseTally(name=exercise_name(plan, step))
                 )
                 tally.plan(step)
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from glutecoach.engine.model import Plan, Step, StepKind
+from glutecoach.engine.progress import ExerciseProgress
 from glutecoach.store.db import Database, HistoryUnavailable, utc_now
 
 if TYPE_CHECKING:
@@ -77,29 +78,11 @@ class SessionRow:
 
 
 @dataclass
-class _Progress:
-    """What one exercise needs to turn finished steps into rows, idempotently."""
+class _Progress(ExerciseProgress):
+    """One exercise's row: where it sits in the session and the level it was done at."""
 
-    level: int
-    position: int
-    sides_needed: dict[tuple[int, int], set[object]] = field(default_factory=dict)
-    steps: dict[int, tuple[Step, float, bool]] = field(default_factory=dict)
-
-    def totals(self) -> tuple[int, int, float]:
-        done_sides: dict[tuple[int, int], set[object]] = {}
-        reps = 0
-        seconds = 0.0
-        for step, seconds_done, completed in self.steps.values():
-            seconds += seconds_done
-            if completed:
-                done_sides.setdefault((step.entry, step.set or 1), set()).add(step.side)
-                reps += step.reps or 0
-            elif step.reps and step.tempo:
-                reps += min(step.reps, int(seconds_done // step.tempo))
-        sets_done = sum(
-            1 for key, needed in self.sides_needed.items() if needed <= done_sides.get(key, set())
-        )
-        return sets_done, reps, seconds
+    level: int = 1
+    position: int = 0
 
 
 class SessionRecord:
@@ -131,14 +114,7 @@ class SessionRecord:
         progress = self._progress.get(step.exercise or "")
         totals: tuple[int, int, float] | None = None
         if step.kind is StepKind.WORK and progress is not None:
-            # After "previous", a step done once stays done at its best time, even when the
-            # user then skips the repeat.
-            earlier = progress.steps.get(index)
-            if earlier is None:
-                progress.steps[index] = (step, seconds_done, bool(completed))
-            else:
-                best = max(seconds_done, earlier[1])
-                progress.steps[index] = (step, best, bool(completed) or earlier[2])
+            progress.ended(index, step, seconds_done, bool(completed))
             totals = progress.totals()
         exercise = step.exercise
 
@@ -194,7 +170,7 @@ def _plan_progress(plan: Plan) -> dict[str, _Progress]:
         if item is None:
             level = step.level or 1
             item = progress[step.exercise] = _Progress(level=level, position=len(progress))
-        item.sides_needed.setdefault((step.entry, step.set or 1), set()).add(step.side)
+        item.plan(step)
     return progress
 
 
@@ -252,7 +228,7 @@ class History:
             conn.executemany(
                 "INSERT INTO session_exercises (session_id, position, exercise, level, "
                 "sets_planned) VALUES (?, ?, ?, ?, ?)",
-                [(sid, p.position, ex, p.level, len(p.sides_needed)) for ex, p in progress.items()],
+                [(sid, p.position, ex, p.level, p.sets_planned) for ex, p in progress.items()],
             )
 
         if not self._write(insert):
