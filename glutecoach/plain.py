@@ -112,13 +112,12 @@ class PlainRunner:
             elif isinstance(event, Suspended):
                 minutes = event.gap / 60
                 self.say(f"Paused: the clock jumped {minutes:.0f} min (was the computer asleep?).")
-                if not self.interactive:
-                    self.session.resume()  # nobody to press space: its Resumed says so
             elif isinstance(event, Paused):
-                if not self.session.paused:  # already resumed after a suspend
+                if not self.interactive:
+                    self.session.resume()  # nobody can press space; its Resumed says so
                     continue
                 self.voice.flush()
-                self.say("Paused. Press space to go on." if self.interactive else "Paused.")
+                self.say("Paused. Press space to go on.")
             elif isinstance(event, Resumed):
                 self.say("Going on.")
             elif isinstance(event, Finished):
