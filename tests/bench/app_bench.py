@@ -17,9 +17,12 @@ The live view runs in captions mode, so what is measured is the app itself, not 
 from __future__ import annotations
 
 import argparse
+import compileall
+import contextlib
 import os
 import shlex
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -121,9 +124,9 @@ class Pane:
                 return elapsed
         raise SystemExit("benchmark: the timing file ends before the marker")
 
-    def process(self, name_part: str) -> int:
-        """The pid of the pane's descendant whose command line contains ``name_part``."""
-        root = int(self.tmux("display", "-p", "-t", "b", "#{pane_pid}").strip())
+    def descendants(self) -> list[int]:
+        """The pane's process and everything below it, parents first."""
+        root = int(self.tmux("display", "-p", "-t", "b", "#{pane_pid}").strip() or 0)
         children: dict[int, list[int]] = {}
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
@@ -132,20 +135,49 @@ class Pane:
                 except (OSError, IndexError, ValueError):
                     continue
                 children.setdefault(ppid, []).append(int(entry.name))
-        todo = [root]
+        found: list[int] = []
+        todo = [root] if root else []
         while todo:
-            pid = todo.pop()
+            pid = todo.pop(0)
+            found.append(pid)
+            todo.extend(children.get(pid, []))
+        return found
+
+    def process(self, name_part: str) -> int:
+        """The pid of the pane's descendant whose command line contains ``name_part``."""
+        for pid in self.descendants():
             try:
                 cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
             except OSError:
                 continue
             if name_part.encode() in cmdline and b"script" not in cmdline.split(b" ")[0]:
                 return pid
-            todo.extend(children.get(pid, []))
         raise SystemExit(f"benchmark: no process matching {name_part!r}")
 
     def close(self) -> None:
+        """Stop the app and ``script`` too: killing tmux alone leaves ``script`` holding the
+        app's terminal open, so both would live on, idle, skewing every later measurement."""
+        pids = self.descendants()
+        for pid in reversed(pids):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline and any(_alive(pid) for pid in pids):
+            time.sleep(0.05)
+        for pid in pids:
+            if _alive(pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
         self.tmux("kill-server")
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie waiting for its parent."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state != "Z"
 
 
 def cpu_seconds(pid: int) -> float:
@@ -220,6 +252,9 @@ def main(argv: list[str]) -> int:
             print(f"benchmark needs {tool}", file=sys.stderr)
             return 2
     RESULTS.mkdir(exist_ok=True)
+    # Measure the app as installed, with its bytecode written, not recompiled on every launch
+    # (which is what happens to changed modules where PYTHONDONTWRITEBYTECODE is set).
+    compileall.compile_dir(ROOT / "glutecoach", quiet=1)
     with tempfile.TemporaryDirectory(prefix="gc-app-bench-") as tmp:
         workdir = Path(tmp)
         home = workdir / "home"
