@@ -164,8 +164,14 @@ class GlutecoachApp(App[None]):
         for notice in getattr(self.store, "notices", []):
             self.notify(str(notice), severity="warning", timeout=12)
         self._apply_keymap()
+        self.call_after_refresh(self._first_frame_shown)
         if self.start_routine is not None:
             self.call_after_refresh(self.screen.start_routine, self.start_routine)  # type: ignore[attr-defined]
+
+    def _first_frame_shown(self) -> None:
+        from glutecoach import startup
+
+        startup.release_collection(freeze=True)
 
     # -- threads and the terminal -------------------------------------------------------------
 

@@ -6,12 +6,15 @@ the voice, store and app sides add commands without touching one shared file.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-from glutecoach import __version__
+from glutecoach import __version__, startup
 from glutecoach.errors import UserError
+
+if TYPE_CHECKING:
+    import argparse
 
 COMMAND_MODULES = (
     "glutecoach.cli.app_cmd",
@@ -22,6 +25,7 @@ COMMAND_MODULES = (
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
     import importlib
 
     parser = argparse.ArgumentParser(
@@ -37,13 +41,30 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    func = getattr(args, "func", None)
-    if func is None:
-        from glutecoach.cli.app_cmd import open_app
+    """Run one command; the app when there is none. Returns the exit status."""
+    # The app releases this once its first frame is drawn; every other way out, below.
+    startup.hold_collection()
+    try:
+        return _dispatch(sys.argv[1:] if argv is None else list(argv))
+    finally:
+        startup.release_collection()
 
+
+def _dispatch(argv: list[str]) -> int:
+    from glutecoach.cli.app_cmd import open_app
+
+    if not argv:
+        # The common launch goes straight to the app, without building every command's
+        # parser (that imports argparse and each command module before the first frame).
+        import types
+
+        args: Any = types.SimpleNamespace(command=None)
         func = open_app
+    else:
+        args = build_parser().parse_args(argv)
+        func = getattr(args, "func", None) or open_app
+        if func is not open_app:
+            startup.release_collection()  # plain commands may run for minutes: collect as usual
     try:
         return int(func(args) or 0)
     except UserError as exc:
