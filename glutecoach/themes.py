@@ -12,8 +12,6 @@ import difflib
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from textual.color import Color, ColorParseError
@@ -73,12 +71,12 @@ class LoadedThemes:
     builtin: frozenset[str]
 
 
-def builtin_theme_dir() -> Traversable:
-    """Where the shipped themes are: inside the package when installed from a wheel."""
-    packaged = resources.files("glutecoach").joinpath("themes")
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parent.parent / "themes"
+def builtin_theme_dir() -> Path:
+    """Where the shipped themes are: inside the package when installed from a wheel, else
+    the checkout's top-level ``themes/`` (an editable install)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "themes"
+    return packaged if packaged.is_dir() else here.parent / "themes"
 
 
 def _suggest(key: str, choices: Iterable[str]) -> str:
@@ -173,7 +171,7 @@ def parse_theme(text: str, stem: str, where: str) -> tuple[Theme | None, list[Th
     )
 
 
-def _load_dir(folder: Traversable, label: str) -> tuple[dict[str, Theme], list[ThemeProblem]]:
+def _load_dir(folder: Path, label: str) -> tuple[dict[str, Theme], list[ThemeProblem]]:
     themes: dict[str, Theme] = {}
     problems: list[ThemeProblem] = []
     try:
@@ -183,7 +181,7 @@ def _load_dir(folder: Traversable, label: str) -> tuple[dict[str, Theme], list[T
     except OSError as exc:
         return {}, [ThemeProblem(label, f"cannot read the folder: {exc.strerror or exc}")]
     for entry in entries:
-        where = str(entry) if isinstance(entry, Path) else f"{label}/{entry.name}"
+        where = str(entry)
         try:
             text = entry.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,8 @@ EXERCISE_KEYS = (
 LEVEL_KEYS = ("name", "change", "cue", "tempo", "equipment", "setup", "form")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9\-]{0,39}$")
 TEMPO_RANGE = (1, 10)
+# The package's data folder. Installs are always unpacked on disk (no zip imports).
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
 def parse_level(check: Checker, table: dict[str, Any], keypath: str) -> Level | None:
@@ -111,7 +112,7 @@ def load_catalog() -> dict[str, Exercise]:
     """The built-in exercises, in the order a routine usually takes them."""
     import tomllib
 
-    text = resources.files("glutecoach.data").joinpath("exercises.toml").read_text("utf-8")
+    text = (DATA_DIR / "exercises.toml").read_text("utf-8")
     path = Path("glutecoach/data/exercises.toml")
     check = Checker(path, LineIndex(text))
     data = tomllib.loads(text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -141,3 +142,26 @@ def test_wheel_ships_the_themes(tmp_path: Path) -> None:
     for name in BUILTIN:
         assert f"glutecoach/themes/{name}.toml" in names
     assert "glutecoach/themes.py" in names
+
+    # Unpacked as pip would, the package finds its themes, exercises and routines by path.
+    installed = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(installed)
+    probe = (
+        "import glutecoach, glutecoach.themes as t, glutecoach.engine.routines as r\n"
+        "print(glutecoach.__file__)\n"
+        "print(t.builtin_theme_dir())\n"
+        "print(sorted(t.load_themes(None).themes))\n"
+        "print(sorted(r.load_routines(None).routines))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        env={**os.environ, "PYTHONPATH": str(installed)},
+        cwd=tmp_path,  # not the checkout, whose glutecoach/ would come first
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert out[0] == str(installed / "glutecoach" / "__init__.py")
+    assert out[1] == str(installed / "glutecoach" / "themes")
+    assert set(eval(out[2])) >= BUILTIN
+    assert {"desk-reset", "full", "stretch-break"} <= set(eval(out[3]))
