@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from glutecoach.engine.model import (
     Cue,
@@ -37,6 +38,7 @@ HALFWAY_AFTER = 20  # timed work at least this long hears "halfway"
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 
 
+@lru_cache(maxsize=2048)  # placing cues asks about the same few texts again and again
 def speech_seconds(text: str) -> float:
     """How long ``text`` takes to say: never less than WORDS_PER_SECOND allows, and never
     less than espeak-ng really took at 170 words a minute (0.35 s + 0.3 s a word + 0.3 s a
