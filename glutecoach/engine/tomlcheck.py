@@ -64,44 +64,62 @@ def _split_key(raw: str) -> list[str]:
     return [p[1:-1] if p[:1] in "\"'" else p for p in parts]
 
 
+def _scan_lines(text: str) -> dict[str, int]:
+    lines: dict[str, int] = {}
+    counts: dict[str, int] = {}
+    prefix = ""
+    in_string: str | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        if in_string:
+            if line.count(in_string) % 2 == 1:
+                in_string = None
+            continue
+        header = _HEADER.match(line)
+        if header:
+            name = ".".join(_split_key(header.group(2)))
+            if header.group(1) == "[[":
+                index = counts.get(name, 0)
+                counts[name] = index + 1
+                prefix = f"{name}[{index}]"
+            else:
+                prefix = name
+            lines.setdefault(prefix, number)
+            continue
+        assign = _ASSIGN.match(line)
+        if assign:
+            key = ".".join(_split_key(assign.group(1)))
+            lines.setdefault(f"{prefix}.{key}" if prefix else key, number)
+            rest = line[assign.end() :]
+            for quote in ('"""', "'''"):
+                if rest.count(quote) % 2 == 1:
+                    in_string = quote
+    return lines
+
+
 class LineIndex:
-    """Key path -> line number, for files that parsed."""
+    """Key path -> line number, for files that parsed.
+
+    The scan waits for the first question: a file without problems never needs it, and
+    the built-in files are read on the way to the app's first frame.
+    """
 
     def __init__(self, text: str) -> None:
-        self.lines: dict[str, int] = {}
-        counts: dict[str, int] = {}
-        prefix = ""
-        in_string: str | None = None
-        for number, line in enumerate(text.splitlines(), start=1):
-            if in_string:
-                if line.count(in_string) % 2 == 1:
-                    in_string = None
-                continue
-            header = _HEADER.match(line)
-            if header:
-                name = ".".join(_split_key(header.group(2)))
-                if header.group(1) == "[[":
-                    index = counts.get(name, 0)
-                    counts[name] = index + 1
-                    prefix = f"{name}[{index}]"
-                else:
-                    prefix = name
-                self.lines.setdefault(prefix, number)
-                continue
-            assign = _ASSIGN.match(line)
-            if assign:
-                key = ".".join(_split_key(assign.group(1)))
-                self.lines.setdefault(f"{prefix}.{key}" if prefix else key, number)
-                rest = line[assign.end() :]
-                for quote in ('"""', "'''"):
-                    if rest.count(quote) % 2 == 1:
-                        in_string = quote
+        self._text: str | None = text
+        self._lines: dict[str, int] = {}
+
+    @property
+    def lines(self) -> dict[str, int]:
+        if self._text is not None:
+            self._lines = _scan_lines(self._text)
+            self._text = None
+        return self._lines
 
     def line(self, keypath: str) -> int | None:
         """The line of ``keypath``, or of the nearest enclosing table that has one."""
+        lines = self.lines
         while keypath:
-            if keypath in self.lines:
-                return self.lines[keypath]
+            if keypath in lines:
+                return lines[keypath]
             cut = max(keypath.rfind("."), keypath.rfind("["))
             keypath = keypath[:cut] if cut > 0 else ""
         return None

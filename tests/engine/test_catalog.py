@@ -86,3 +86,20 @@ def test_every_rung_says_what_changes_and_has_a_cue(exercise_id: str) -> None:
     for level in load_catalog()[exercise_id].levels:
         assert level.name.strip() and level.change.strip() and level.cue.strip()
         assert level.tempo is None or 1 <= level.tempo <= 10
+
+
+def test_line_index_scans_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files without problems never pay for the line scan (the first frame reads several)."""
+    from glutecoach.engine import tomlcheck
+    from glutecoach.engine.routines import load_routines
+
+    scans: list[str] = []
+    real = tomlcheck._scan_lines
+    monkeypatch.setattr(tomlcheck, "_scan_lines", lambda text: scans.append(text) or real(text))
+    load_routines(None)
+    assert scans == []
+
+    index = tomlcheck.LineIndex('name = "x"\n\n[[exercise]]\nid = "clamshell"\nsets = 2\n')
+    assert index.line("exercise[0].sets") == 5
+    assert index.line("exercise[0].reps") == 3  # the nearest enclosing table
+    assert len(scans) == 1
