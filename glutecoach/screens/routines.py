@@ -215,6 +215,31 @@ class RoutinesScreen(CoachScreen):
         self.app.exit()
 
     def action_start(self) -> None:
+        # Enter is a priority binding (so the footer shows it over the list's own Enter), and
+        # priority keys are handled as they arrive, ahead of keys still queued for the list
+        # and its parents. Typed ahead ("k" then Enter in one read, as over SSH), Enter
+        # would start the routine highlighted before the move. So wait for those first.
+        self._after_keys_in_flight(self._start_highlighted)
+
+    def _after_keys_in_flight(self, callback: Any) -> None:
+        """Run ``callback`` once every key already sent to the focused widget has been
+        handled. A key the widget does not use bubbles up, queue by queue, to the app, which
+        runs the screen's binding for it; so hop the same way, behind it."""
+        chain: list[Any] = []
+        node: Any = self.focused or self
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+
+        def hop(index: int) -> None:
+            if index == len(chain):
+                callback()
+            else:
+                chain[index].call_later(hop, index + 1)
+
+        hop(0)
+
+    def _start_highlighted(self) -> None:
         selected = self._selected_id()
         if selected is None:
             return

@@ -270,3 +270,28 @@ async def test_voice_list_comes_from_the_engine(make_app: Any) -> None:
         labels = [str(prompt) for prompt, _ in select._options]
         assert labels[0] == "The engine's default voice"
         assert len(labels) > 1, "the engine's voices should be listed"
+
+
+@pytest.mark.parametrize("keys", [("j", "k"), ("down", "up"), ("end", "home")])
+@async_test
+async def test_keys_typed_ahead_are_handled_in_order(make_app: Any, keys: tuple[str, str]) -> None:
+    """Over SSH several keys can arrive in one read: a move followed at once by Enter must
+    start the routine the move landed on, not the one highlighted before."""
+    from textual import events
+
+    from glutecoach.screens.workout import WorkoutScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        listing = app.screen.query_one("#routine-list")
+        first = listing.highlighted_option.id
+        await pilot.press(keys[0])
+        await pilot.pause()
+        assert listing.highlighted_option.id != first
+        # Both keys queued before either is handled, as when they come in one packet.
+        for key, char in ((keys[1], None), ("enter", "\r")):
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        assert isinstance(app.screen, WorkoutScreen)
+        assert app.screen.plan.routine.id == first
