@@ -209,6 +209,25 @@ async def test_a_voice_notice_is_cut_to_its_gist_where_a_toast_would_cover_the_c
 
 
 @async_test
+async def test_a_long_notice_still_showing_after_shrinking_to_40x12_leaves_the_countdown(
+    make_app: Any, clock: Any
+) -> None:
+    from textual.widgets._toast import Toast
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        screen = await start_quick(pilot)
+        screen._voice_notice(LONG_NOTICE)  # said in full: the terminal was big then
+        await pilot.pause()
+        await pilot.resize_terminal(40, 12)
+        await pilot.pause(0.2)
+        (toast,) = app.screen.query(Toast)
+        assert toast.region.height <= 4
+        for selector in ("#phase-band", "#title", "#clock"):
+            assert not toast.region.overlaps(screen.query_one(selector).region), selector
+
+
+@async_test
 async def test_timer_wakes_at_display_boundaries_not_ten_times_a_second(
     make_app: Any, clock: Any
 ) -> None:
