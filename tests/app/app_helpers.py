@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from fakes import FakeClock as FakeClock
+
 QUICK_ROUTINE = """\
 name = "Quick test"
 description = "About ten seconds, for trying things out."
@@ -23,19 +25,6 @@ rest = 1
 id = "runners-stretch"
 seconds = 1
 """
-
-
-class FakeClock:
-    """A clock that only moves when a test says so."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 async def start_quick(pilot: Any) -> Any:

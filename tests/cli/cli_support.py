@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from fakes import FakeClock as FakeClock
+
 
 def glutecoach(
     *args: str, home: Path, timeout: float = 60, stdin: int | None = subprocess.DEVNULL
@@ -32,16 +34,3 @@ def write_routine(home: Path, routine_id: str, text: str | bytes) -> Path:
     else:
         path.write_text(text, encoding="utf-8")
     return path
-
-
-class FakeClock:
-    """A monotonic clock that moves only when the test says so."""
-
-    def __init__(self, start: float = 500.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds

@@ -5,26 +5,14 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 
+from fakes import FakeClock as FakeClock
+
 from glutecoach.engine.catalog import load_catalog
 from glutecoach.engine.model import Plan, Routine, RoutineEntry
 from glutecoach.engine.plan import PlanOptions, build_plan, speech_seconds
 from glutecoach.engine.routines import load_routines
 
 ALL_EQUIPMENT = frozenset({"band", "weight"})
-
-
-class FakeClock:
-    """A monotonic clock that only moves when the test says so."""
-
-    def __init__(self, start: float = 1000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        assert seconds >= 0, "a monotonic clock never goes back"
-        self.now += seconds
 
 
 def builtin_plan(

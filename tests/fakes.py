@@ -1,0 +1,17 @@
+"""Fakes shared by every test area (logic tests only: the real parts are tested elsewhere)."""
+
+from __future__ import annotations
+
+
+class FakeClock:
+    """A monotonic clock that only moves when the test says so."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        assert seconds >= 0, "a monotonic clock never goes back"
+        self.now += seconds
