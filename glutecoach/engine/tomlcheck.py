@@ -13,6 +13,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -104,15 +105,11 @@ class LineIndex:
     """
 
     def __init__(self, text: str) -> None:
-        self._text: str | None = text
-        self._lines: dict[str, int] = {}
+        self._text = text
 
-    @property
+    @cached_property
     def lines(self) -> dict[str, int]:
-        if self._text is not None:
-            self._lines = _scan_lines(self._text)
-            self._text = None
-        return self._lines
+        return _scan_lines(self._text)
 
     def line(self, keypath: str) -> int | None:
         """The line of ``keypath``, or of the nearest enclosing table that has one."""
