@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from glutecoach.engine.model import Side, Step
+from glutecoach.engine.model import Plan, Side, Step, StepKind
 
 SetKey = tuple[int, int]  # (routine entry, set number)
 
@@ -50,3 +50,74 @@ class ExerciseProgress:
             1 for key, needed in self.sides_needed.items() if needed <= done_sides.get(key, set())
         )
         return sets_done, reps, seconds
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseDone:
+    """What has been done of one exercise so far in a session (the one count of it)."""
+
+    exercise: str
+    sets_done: int
+    reps_done: int
+    seconds_done: float
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedRow:
+    """One exercise as a session starts: where it comes, its level, the sets planned."""
+
+    position: int
+    exercise: str
+    name: str
+    level: int
+    sets_planned: int
+
+
+class PlanTally:
+    """What was done of a whole plan, counted once: the summary and history both read it.
+
+    ``ended`` takes every step end the session reports and returns the touched exercise's
+    new totals; ``active_seconds`` is the finished steps' sum (a repeated step counts once,
+    latest wins) until the session gives the exact figure.
+    """
+
+    def __init__(self, plan: Plan) -> None:
+        self.exercises: dict[str, ExerciseProgress] = {}
+        self.rows: list[PlannedRow] = []
+        levels: dict[str, int] = {}
+        names: dict[str, str] = {}
+        for exercise_id, planned in plan.exercises.items():
+            self.exercises[exercise_id] = ExerciseProgress()
+            levels[exercise_id] = planned.level
+            names[exercise_id] = planned.exercise.name
+        for step in plan.steps:
+            if step.kind is not StepKind.WORK or step.exercise is None:
+                continue
+            progress = self.exercises.setdefault(step.exercise, ExerciseProgress())
+            levels.setdefault(step.exercise, step.level or 1)
+            names.setdefault(step.exercise, step.exercise)
+            progress.plan(step)
+        self.rows = [
+            PlannedRow(i, ex, names[ex], levels[ex], progress.sets_planned)
+            for i, (ex, progress) in enumerate(self.exercises.items())
+        ]
+        self._step_seconds: dict[int, float] = {}
+
+    def ended(
+        self, index: int, step: Step, seconds_done: float, completed: bool
+    ) -> ExerciseDone | None:
+        seconds_done = max(0.0, float(seconds_done))
+        self._step_seconds[index] = seconds_done
+        if step.kind is not StepKind.WORK or step.exercise not in self.exercises:
+            return None
+        progress = self.exercises[step.exercise]
+        progress.ended(index, step, seconds_done, completed)
+        return self.done(step.exercise)
+
+    def done(self, exercise: str) -> ExerciseDone:
+        sets, reps, seconds = self.exercises[exercise].totals()
+        return ExerciseDone(exercise, sets, reps, seconds)
+
+    @property
+    def active_seconds(self) -> float:
+        return sum(self._step_seconds.values())
