@@ -20,6 +20,7 @@ from typing import IO, Any
 
 from glutecoach.engine.describe import describe_step, exercise_name, mmss
 from glutecoach.engine.model import Plan
+from glutecoach.engine.progress import PlanTally
 from glutecoach.engine.session import (
     CueDue,
     Event,
@@ -79,6 +80,7 @@ class PlainRunner:
         self.clock = clock
         self.interactive = interactive
         self.session = Session(plan, clock)
+        self.tally = PlanTally(plan)
         self.muted = False
         self.last_cue: Any = None
         self.recorded = False
@@ -106,9 +108,10 @@ class PlainRunner:
                 self.last_cue = event.cue
                 self.voice.cue(event.cue, self.clock() - event.late)
             elif isinstance(event, StepEnded):
-                self.record.step_finished(
+                done = self.tally.ended(
                     event.index, event.step, event.seconds_done, event.completed
                 )
+                self.record.progress(done, self.tally.active_seconds)
             elif isinstance(event, Suspended):
                 minutes = event.gap / 60
                 self.say(f"Paused: the clock jumped {minutes:.0f} min (was the computer asleep?).")

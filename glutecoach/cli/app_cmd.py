@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
 
 from glutecoach.errors import UserError
 
@@ -18,29 +17,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=open_app)
 
 
-class _NotRecorded:
-    """History for ``--no-history``: levels still come from the store, nothing is written."""
-
-    enabled = False
-    why_disabled = "this run was started with --no-history"
-
-    class _Record:
-        def step_finished(self, *args: Any) -> None:
-            pass
-
-        def finish(self, *args: Any) -> None:
-            pass
-
-        def rate(self, *args: Any) -> None:
-            pass
-
-    def begin(self, *args: Any, **kwargs: Any) -> _Record:
-        return self._Record()
-
-    def sessions(self, *args: Any, **kwargs: Any) -> list[Any]:
-        return []
-
-
 def open_app(args: argparse.Namespace) -> int:
     routine = getattr(args, "routine", None)
     if routine is not None:
@@ -51,11 +27,11 @@ def open_app(args: argparse.Namespace) -> int:
         hint = f"glutecoach run {routine} --plain" if routine else "glutecoach run ROUTINE --plain"
         raise UserError(f"the app needs a terminal; for pipes and scripts use `{hint}`.")
     from glutecoach.app import GlutecoachApp
-    from glutecoach.store import open_store
+    from glutecoach.store import NoHistory, open_store
 
     store = open_store()
     if getattr(args, "no_history", False):
-        store.history = _NotRecorded()  # type: ignore[assignment]
+        store.history = NoHistory()
     try:
         GlutecoachApp(store, routine=routine, voice_mode=getattr(args, "voice", None)).run()
     finally:

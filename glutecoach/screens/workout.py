@@ -18,7 +18,7 @@ from textual.containers import Center
 from textual.timer import Timer
 
 from glutecoach.engine.model import CueKind, Plan, Step, StepKind
-from glutecoach.engine.progress import ExerciseProgress
+from glutecoach.engine.progress import ExerciseProgress, PlanTally
 from glutecoach.screens.base import CoachScreen
 from glutecoach.screens.voice_link import STATE_WORDS, close_soon, open_voice
 from glutecoach.screens.words import (
@@ -152,6 +152,7 @@ class WorkoutScreen(CoachScreen):
         settings = app.settings
         self.session = Session(self.plan, clock=app.clock)
         self.record = app.store.history.begin(self.plan, self.plan.routine.name)
+        self._plan_tally = PlanTally(self.plan)
         self.session.start()
         self._open_voice(self.voice_mode or app.voice_mode or settings.voice)
         self.tick()
@@ -253,9 +254,10 @@ class WorkoutScreen(CoachScreen):
                 if not finishing:
                     self._step_started(event.index, event.step)
             elif isinstance(event, ev.StepEnded):
-                self.record.step_finished(
+                done = self._plan_tally.ended(
                     event.index, event.step, event.seconds_done, event.completed
                 )
+                self.record.progress(done, self._plan_tally.active_seconds)
                 self._tally(event.index, event.step, event.seconds_done, event.completed)
             elif isinstance(event, ev.Suspended):
                 self.notify(

@@ -12,13 +12,14 @@ from pathlib import Path
 
 from glutecoach.store import paths
 from glutecoach.store.db import Database, open_database
-from glutecoach.store.history import History, SessionRecord, SessionRow
+from glutecoach.store.history import History, NoHistory, SessionRecord, SessionRow
 from glutecoach.store.levels import LevelStore, Suggestion
 from glutecoach.store.settings import Settings, SettingsError, SettingsStore
 
 __all__ = [
     "History",
     "LevelStore",
+    "NoHistory",
     "SessionRecord",
     "SessionRow",
     "Settings",

@@ -16,8 +16,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from glutecoach.engine.model import Plan, Step, StepKind
-from glutecoach.engine.progress import ExerciseProgress
+from glutecoach.engine.model import Plan
+from glutecoach.engine.progress import ExerciseDone, PlanTally
 from glutecoach.store.db import Database, HistoryUnavailable, utc_now
 
 if TYPE_CHECKING:
@@ -77,59 +77,37 @@ class SessionRow:
         }
 
 
-@dataclass
-class _Progress(ExerciseProgress):
-    """One exercise's row: where it sits in the session and the level it was done at."""
-
-    level: int = 1
-    position: int = 0
-
-
 class SessionRecord:
-    """The running session's row. Its methods never raise: history must not stop a workout."""
+    """The running session's row (a ``Recorder``). Its methods never raise: history must
+    not stop a workout. The run counts what was done (``PlanTally``) and hands the totals in."""
 
-    def __init__(
-        self,
-        history: History | None = None,
-        session_id: int | None = None,
-        progress: dict[str, _Progress] | None = None,
-    ) -> None:
+    def __init__(self, history: History | None = None, session_id: int | None = None) -> None:
         self._history = history
         self.id = session_id
-        self._progress = progress or {}
-        self._step_seconds: dict[int, float] = {}
         self.finished = False
 
     @property
     def recording(self) -> bool:
         return self._history is not None and self.id is not None and self._history.enabled
 
-    def step_finished(self, index: int, step: Step, seconds_done: float, completed: bool) -> None:
+    def progress(self, done: ExerciseDone | None, active_seconds: float) -> None:
         if not self.recording:
             return
         assert self._history is not None
-        seconds_done = max(0.0, float(seconds_done))
-        self._step_seconds[index] = seconds_done  # latest wins: a repeated step counts once
-        active = sum(self._step_seconds.values())
-        progress = self._progress.get(step.exercise or "")
-        totals: tuple[int, int, float] | None = None
-        if step.kind is StepKind.WORK and progress is not None:
-            progress.ended(index, step, seconds_done, bool(completed))
-            totals = progress.totals()
-        exercise = step.exercise
+        active = max(0.0, float(active_seconds))
+        now = utc_now()
 
         def write(conn: sqlite3.Connection) -> None:
-            if totals is not None:
+            if done is not None:
                 conn.execute(
                     "UPDATE session_exercises SET sets_done=?, reps_done=?, seconds_done=? "
                     "WHERE session_id=? AND exercise=?",
-                    (*totals, self.id, exercise),
+                    (done.sets_done, done.reps_done, done.seconds_done, self.id, done.exercise),
                 )
-            # Until ``finish`` gives the exact figure, active time is the finished steps' sum.
             conn.execute(
                 "UPDATE sessions SET active_seconds=?, updated_at=? "
                 "WHERE id=? AND ended_at IS NULL",
-                (active, utc_now(), self.id),
+                (active, now, self.id),
             )
 
         self._history._write(write)
@@ -157,21 +135,6 @@ class SessionRecord:
         self._history._write(
             lambda conn: conn.execute("UPDATE sessions SET effort=? WHERE id=?", (effort, self.id))
         )
-
-
-def _plan_progress(plan: Plan) -> dict[str, _Progress]:
-    progress: dict[str, _Progress] = {}
-    for position, (exercise_id, planned) in enumerate(plan.exercises.items()):
-        progress[exercise_id] = _Progress(level=planned.level, position=position)
-    for step in plan.steps:
-        if step.kind is not StepKind.WORK or step.exercise is None:
-            continue
-        item = progress.get(step.exercise)
-        if item is None:
-            level = step.level or 1
-            item = progress[step.exercise] = _Progress(level=level, position=len(progress))
-        item.plan(step)
-    return progress
 
 
 class History:
@@ -209,10 +172,12 @@ class History:
             return False
         return True
 
-    def begin(self, plan: Plan, routine_name: str | None = None) -> SessionRecord:
+    def begin(
+        self, plan: Plan, routine_name: str, on_notice: Callable[[str], None] | None = None
+    ) -> SessionRecord:
         if self.db is None:
             return SessionRecord()
-        progress = _plan_progress(plan)
+        rows = PlanTally(plan).rows
         name = routine_name or plan.routine.name
         session_id: list[int] = []
 
@@ -228,12 +193,12 @@ class History:
             conn.executemany(
                 "INSERT INTO session_exercises (session_id, position, exercise, level, "
                 "sets_planned) VALUES (?, ?, ?, ?, ?)",
-                [(sid, p.position, ex, p.level, p.sets_planned) for ex, p in progress.items()],
+                [(sid, r.position, r.exercise, r.level, r.sets_planned) for r in rows],
             )
 
         if not self._write(insert):
             return SessionRecord()
-        return SessionRecord(self, session_id[0], progress)
+        return SessionRecord(self, session_id[0])
 
     def close_stale(self, is_alive: Callable[[int], bool] | None = None) -> int:
         """End sessions whose process is gone (a crash): ``partial``, ended at their last step.
@@ -352,6 +317,14 @@ class History:
         return [(str(e), str(t), int(level)) for e, t, level in rows]
 
 
+class NoHistory(History):
+    """A session log that records nothing, with the reason (``--no-history``): every
+    recorder it hands out is a no-op and every query is empty. Levels are not affected."""
+
+    def __init__(self, why: str = "this run was started with --no-history") -> None:
+        super().__init__(None, why)
+
+
 def _pid_alive(pid: int) -> bool:
     if pid == os.getpid():
         return True
@@ -413,3 +386,13 @@ CSV_HEADER = [
     "reps_done",
     "seconds_done",
 ]
+
+
+if TYPE_CHECKING:
+    from glutecoach.workout.ports import Recorder, SessionLog
+
+    def _implements_the_ports(
+        history: History, off: NoHistory, record: SessionRecord
+    ) -> tuple[SessionLog, SessionLog, Recorder]:
+        """mypy --strict checks that these satisfy the contracts in ``workout/ports.py``."""
+        return history, off, record

@@ -277,14 +277,16 @@ async def test_bell_and_notifications_reach_the_terminal_through_the_app(
 @async_test
 async def test_summary_offers_a_level_up_and_a_takes_it(make_app: Any, clock: Any) -> None:
     from glutecoach.coach import make_plan
+    from glutecoach.engine.progress import PlanTally
     from glutecoach.engine.routines import load_routines
 
     app = make_app()
     plan = make_plan(load_routines().routines["quick"], app.store)
     for _ in range(3):
         record = app.store.history.begin(plan, "Quick test")
+        tally = PlanTally(plan)
         for index, step in enumerate(plan.steps):
-            record.step_finished(index, step, step.seconds, True)
+            record.progress(tally.ended(index, step, step.seconds, True), tally.active_seconds)
         record.finish("completed", plan.total_seconds)
     async with app.run_test(size=(80, 24)) as pilot:
         await start_quick(pilot)

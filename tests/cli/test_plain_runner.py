@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from typing import Any
 
 import pytest
 from cli_support import FakeClock
@@ -11,6 +10,7 @@ from cli_support import FakeClock
 from glutecoach.engine.catalog import load_catalog
 from glutecoach.engine.describe import mmss
 from glutecoach.engine.plan import build_plan
+from glutecoach.engine.progress import ExerciseDone
 from glutecoach.engine.routines import load_routines
 from glutecoach.plain import PlainRunner
 from glutecoach.voice.recording import RecordingVoice
@@ -20,11 +20,11 @@ class Record:
     """Stands in for the history record: remembers what it was told."""
 
     def __init__(self) -> None:
-        self.steps: list[tuple[int, float, bool]] = []
+        self.steps: list[tuple[ExerciseDone | None, float]] = []
         self.finished: list[tuple[str, float]] = []
 
-    def step_finished(self, index: int, step: Any, seconds_done: float, completed: bool) -> None:
-        self.steps.append((index, seconds_done, completed))
+    def progress(self, done: ExerciseDone | None, active_seconds: float) -> None:
+        self.steps.append((done, active_seconds))
 
     def finish(self, status: str, active_seconds: float) -> None:
         self.finished.append((status, active_seconds))
@@ -65,7 +65,10 @@ def test_each_cue_becomes_one_line_with_its_time_and_is_spoken_once() -> None:
     first = f"-- Get ready: Runner's stretch ({mmss(plan.steps[0].seconds)})"
     assert next(s for s in lines if s.startswith("--")) == first
     assert record.finished == [("completed", pytest.approx(plan.total_seconds))]
-    assert [i for i, _, done in record.steps if done] == list(range(len(plan.steps)))
+    assert len(record.steps) == len(plan.steps)  # one progress call per step end
+    assert record.steps[-1][1] == pytest.approx(plan.total_seconds)
+    worked = {done.exercise: done for done, _ in record.steps if done is not None}
+    assert set(worked) == set(plan.exercises)
 
 
 def test_space_pauses_and_resumes() -> None:

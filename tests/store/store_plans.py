@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from glutecoach.engine.model import (
     Exercise,
     Level,
@@ -13,6 +15,10 @@ from glutecoach.engine.model import (
     Step,
     StepKind,
 )
+from glutecoach.engine.progress import PlanTally
+
+if TYPE_CHECKING:
+    from glutecoach.workout.ports import Recorder
 
 
 def _levels(name: str, n: int) -> tuple[Level, ...]:
@@ -126,7 +132,17 @@ def make_plan(levels: dict[str, int] | None = None, routine_id: str = "test-rout
     return Plan(routine, tuple(steps), planned)
 
 
-def run_all(record: object, plan: Plan, upto: int | None = None) -> None:
-    """Finish every step (or the first ``upto``) as completed."""
+def run_all(record: Recorder, plan: Plan, upto: int | None = None) -> PlanTally:
+    """Finish every step (or the first ``upto``) as completed, counting as a run does."""
+    tally = PlanTally(plan)
     for i, step in enumerate(plan.steps[:upto]):
-        record.step_finished(i, step, step.seconds, True)  # type: ignore[attr-defined]
+        record.progress(tally.ended(i, step, step.seconds, True), tally.active_seconds)
+    return tally
+
+
+def end_step(
+    record: Recorder, tally: PlanTally, plan: Plan, index: int, seconds: float, completed: bool
+) -> None:
+    """One step end, as a run reports it."""
+    step = plan.steps[index]
+    record.progress(tally.ended(index, step, seconds, completed), tally.active_seconds)

@@ -13,8 +13,9 @@ import time
 from pathlib import Path
 
 from store_helpers import STORE_TESTS, run_python
-from store_plans import make_plan, run_all
+from store_plans import end_step, make_plan, run_all
 
+from glutecoach.engine.progress import PlanTally
 from glutecoach.store import Store, open_store
 from glutecoach.store.db import MIGRATIONS, SCHEMA_VERSION
 
@@ -47,11 +48,12 @@ def test_completed_session_is_recorded_with_levels_and_sets(store: Store) -> Non
 
 def test_one_sided_set_counts_only_when_both_sides_are_done(store: Store) -> None:
     plan = make_plan()
-    record = store.history.begin(plan)
+    record = store.history.begin(plan, "Test routine")
+    tally = PlanTally(plan)
     for i, step in enumerate(plan.steps):
         if step.exercise == "clamshell" and step.kind == "work":
             completed = not (step.set == 2 and step.side == "right")
-            record.step_finished(i, step, step.seconds if completed else 5, completed)
+            end_step(record, tally, plan, i, step.seconds if completed else 5, completed)
     record.finish("partial", 60)
     clam = next(e for e in store.history.sessions()[0].exercises if e.exercise == "clamshell")
     assert clam.sets_done == 1
@@ -60,7 +62,7 @@ def test_one_sided_set_counts_only_when_both_sides_are_done(store: Store) -> Non
 
 def test_progress_is_on_disk_after_every_step(store: Store, home: Path) -> None:
     plan = make_plan()
-    record = store.history.begin(plan)
+    record = store.history.begin(plan, "Test routine")
     run_all(record, plan, upto=4)  # lead-in, bridge set 1, rest, bridge set 2
     other = sqlite3.connect(home / "history.db")
     done = other.execute(
@@ -74,10 +76,11 @@ def test_progress_is_on_disk_after_every_step(store: Store, home: Path) -> None:
 
 def test_repeating_a_step_does_not_count_it_twice(store: Store) -> None:
     plan = make_plan()
-    record = store.history.begin(plan)
+    record = store.history.begin(plan, "Test routine")
+    tally = PlanTally(plan)
     for _ in range(3):
-        record.step_finished(1, plan.steps[1], 30, True)
-    record.step_finished(0, plan.steps[0], 5, True)
+        end_step(record, tally, plan, 1, 30, True)
+    end_step(record, tally, plan, 0, 5, True)
     [row] = store.history.sessions()
     assert (row.exercises[0].sets_done, row.exercises[0].reps_done) == (1, 10)
     assert row.active_seconds == 35
@@ -85,9 +88,10 @@ def test_repeating_a_step_does_not_count_it_twice(store: Store) -> None:
 
 def test_a_set_done_once_stays_done_when_revisited_and_skipped(store: Store) -> None:
     plan = make_plan()
-    record = store.history.begin(plan)
-    record.step_finished(1, plan.steps[1], 30, True)
-    record.step_finished(1, plan.steps[1], 2, False)  # "previous", then skipped
+    record = store.history.begin(plan, "Test routine")
+    tally = PlanTally(plan)
+    end_step(record, tally, plan, 1, 30, True)
+    end_step(record, tally, plan, 1, 2, False)  # "previous", then skipped
     [row] = store.history.sessions()
     assert (row.exercises[0].sets_done, row.exercises[0].reps_done) == (1, 10)
 
@@ -98,7 +102,7 @@ from store_plans import make_plan, run_all
 from glutecoach.store import open_store
 store = open_store()
 plan = make_plan()
-record = store.history.begin(plan)
+record = store.history.begin(plan, "Test routine")
 run_all(record, plan, upto=6)
 print("ready", flush=True)
 time.sleep(60)
@@ -128,7 +132,7 @@ def test_kill_9_mid_run_leaves_a_partial_session_with_finished_steps(home: Path)
 
 
 def test_open_session_of_a_live_process_is_left_alone(store: Store, home: Path) -> None:
-    record = store.history.begin(make_plan())
+    record = store.history.begin(make_plan(), "Test routine")
     second = open_store()
     second.close()
     record.finish("completed", 100)
@@ -136,14 +140,14 @@ def test_open_session_of_a_live_process_is_left_alone(store: Store, home: Path) 
 
 
 def test_stale_session_from_a_dead_process_is_closed(store: Store) -> None:
-    store.history.begin(make_plan())
+    store.history.begin(make_plan(), "Test routine")
     assert store.history.close_stale(is_alive=lambda pid: False) == 1
     [row] = store.history.sessions()
     assert row.status == "partial" and row.ended_at is not None
 
 
 def test_files_are_private(store: Store, home: Path) -> None:
-    store.history.begin(make_plan())
+    store.history.begin(make_plan(), "Test routine")
     assert stat.S_IMODE((home / "history.db").stat().st_mode) == 0o600
     assert stat.S_IMODE(home.stat().st_mode) == 0o700
     wal = home / "history.db-wal"
@@ -176,7 +180,7 @@ def test_garbage_file_is_moved_aside_and_a_fresh_history_started(home: Path) -> 
     assert aside.read_bytes() == garbage
     [notice] = store.notices
     assert "damaged" in notice and aside.name in notice
-    record = store.history.begin(make_plan())
+    record = store.history.begin(make_plan(), "Test routine")
     record.finish("completed", 10)
     assert len(store.history.sessions()) == 1
     store.close()
@@ -185,7 +189,7 @@ def test_garbage_file_is_moved_aside_and_a_fresh_history_started(home: Path) -> 
 def test_damaged_pages_are_detected_and_moved_aside(home: Path) -> None:
     store = open_store()
     for _ in range(30):
-        store.history.begin(make_plan()).finish("completed", 10)
+        store.history.begin(make_plan(), "Test routine").finish("completed", 10)
     store.close()
     path = home / "history.db"
     data = bytearray(path.read_bytes())
@@ -218,7 +222,7 @@ def test_newer_schema_is_refused_and_never_written(home: Path) -> None:
     assert not store.history.enabled
     assert "newer glutecoach" in store.history.why_disabled
     assert any("newer glutecoach" in n for n in store.notices)
-    record = store.history.begin(make_plan())
+    record = store.history.begin(make_plan(), "Test routine")
     run_all(record, make_plan())
     record.finish("completed", 10)
     assert store.levels.set("glute-bridge", 3) is False
@@ -232,7 +236,7 @@ def test_read_only_data_dir_runs_with_history_off_and_a_reason(read_only_home: P
         "from store_plans import make_plan, run_all\n"
         "from glutecoach.store import open_store\n"
         "s = open_store()\n"
-        "r = s.history.begin(make_plan())\n"
+        "r = s.history.begin(make_plan(), 'Test routine')\n"
         "run_all(r, make_plan()); r.finish('completed', 5); r.rate(1)\n"
         "print(s.history.enabled)\n"
         "print(s.history.why_disabled)\n"
@@ -275,7 +279,7 @@ def test_migration_from_v1_keeps_sessions_and_adds_levels(home: Path) -> None:
 
 
 def test_deleting_a_session_removes_its_exercises(store: Store) -> None:
-    store.history.begin(make_plan()).finish("completed", 1)
+    store.history.begin(make_plan(), "Test routine").finish("completed", 1)
     assert store.history.db is not None
     with store.history.db.write() as conn:
         conn.execute("DELETE FROM sessions")
@@ -288,7 +292,7 @@ from store_plans import make_plan, run_all
 from glutecoach.store import open_store
 store = open_store()
 plan = make_plan(routine_id=sys.argv[1])
-record = store.history.begin(plan)
+record = store.history.begin(plan, "Test routine")
 go = float(sys.argv[2])
 while time.time() < go:
     time.sleep(0.001)
@@ -328,8 +332,8 @@ def test_two_processes_finishing_at_once_both_keep_their_sessions(home: Path) ->
 
 def test_daily_totals_and_level_points_group_in_sqlite(store: Store) -> None:
     for level in (1, 1, 2):
-        store.history.begin(make_plan({"glute-bridge": level})).finish("completed", 120)
-    store.history.begin(make_plan({"glute-bridge": 2})).finish("partial", 60)
+        store.history.begin(make_plan({"glute-bridge": level}), "T").finish("completed", 120)
+    store.history.begin(make_plan({"glute-bridge": 2}), "T").finish("partial", 60)
     [(day, minutes, sessions, completed)] = store.history.daily_totals()
     assert (minutes, sessions, completed) == (7.0, 4, 3)
     assert len(day) == 10
@@ -352,3 +356,16 @@ def test_a_killed_but_unreaped_process_counts_as_gone() -> None:
     finally:
         child.wait()
     assert not _pid_alive(child.pid)
+
+
+def test_no_history_records_nothing_and_says_why(home: Path) -> None:
+    from glutecoach.store import NoHistory
+
+    off = NoHistory()
+    assert not off.enabled and "--no-history" in off.why_disabled
+    record = off.begin(make_plan(), "Test routine")
+    run_all(record, make_plan())
+    record.finish("completed", 10)
+    record.rate(2)
+    assert off.sessions() == [] and off.daily_totals() == []
+    assert not home.exists()

@@ -20,7 +20,7 @@ def add_session(
     full: bool = True,
 ) -> None:
     plan = make_plan({"glute-bridge": level})
-    record = store.history.begin(plan)
+    record = store.history.begin(plan, "Test routine")
     run_all(record, plan, upto=None if full else 2)
     record.finish(status, 300)
     if effort:
