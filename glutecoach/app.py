@@ -1,7 +1,9 @@
 """The Textual App: wiring only. Screens do the work; services hang off the app.
 
-Screens reach the store, the clock and the voice factory through ``self.app`` so tests can
-inject a fixed clock, an isolated store and a recording voice from one place.
+Screens reach the store, the clock and the voice factory through ``self.coach`` (the app,
+typed) so tests can inject a fixed clock, an isolated store and a recording voice from one
+place. Changes that other screens must follow are published on two signals:
+``settings_signal`` (a saved setting) and ``levels_signal`` (an exercise's level changed).
 """
 
 from __future__ import annotations
@@ -18,15 +20,25 @@ from typing import TYPE_CHECKING, Any
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.signal import Signal
 
 from glutecoach.screens.palette import CoachCommands
 from glutecoach.screens.routines import RoutinesScreen
 from glutecoach.themes import ANSI_THEME, DEFAULT_THEME, PHASE_DEFAULTS, load_themes
 
 if TYPE_CHECKING:
+    from glutecoach.store import Store
     from glutecoach.store.settings import Settings
+    from glutecoach.workout.ports import Speaker, VoiceFactory
 
 Clock = Callable[[], float]
+
+
+def _open_voice(mode: str, settings: Settings, **kwargs: Any) -> Speaker:
+    """The real voice, imported when a workout first opens one (not before the first frame)."""
+    from glutecoach.voice import make_voice
+
+    return make_voice(mode, settings, **kwargs)
 
 
 class GlutecoachApp(App[None]):
@@ -61,17 +73,19 @@ class GlutecoachApp(App[None]):
 
     def __init__(
         self,
-        store: Any,
+        store: Store,
         *,
         routine: str | None = None,
         voice_mode: str | None = None,
         clock: Clock = time.monotonic,
-        voice_factory: Callable[..., Any] | None = None,
+        voice_factory: VoiceFactory | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.clock = clock
-        self.voice_factory = voice_factory
+        self.voice_factory: VoiceFactory = voice_factory or _open_voice
+        self.settings_signal: Signal[Settings] = Signal(self, "settings")
+        self.levels_signal: Signal[str] = Signal(self, "levels")
         self.voice_mode = voice_mode
         self.start_routine = routine
         self.terminal_log: list[str] = []  # what write_terminal sent while headless (tests)
@@ -83,7 +97,7 @@ class GlutecoachApp(App[None]):
 
     @property
     def settings(self) -> Settings:
-        return self.store.settings.value  # type: ignore[no-any-return]
+        return self.store.settings.value
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(PHASE_DEFAULTS)
@@ -123,10 +137,14 @@ class GlutecoachApp(App[None]):
         """Make a saved change visible at once on every open screen."""
         if settings.theme in self.available_themes and settings.theme != self.theme:
             self.theme = settings.theme
-        for screen in self.screen_stack:
-            hook = getattr(screen, "settings_changed", None)
-            if hook is not None:
-                hook(settings)
+        self.settings_signal.publish(settings)
+
+    def set_level(self, exercise: str, level: int, reason: str = "") -> bool:
+        """Save an exercise's level and tell every screen that shows plans; False if not saved."""
+        saved = bool(self.store.levels.set(exercise, level, reason))
+        if saved:
+            self.levels_signal.publish(exercise)
+        return saved
 
     def binding_ids(self) -> set[str]:
         from glutecoach.screens import all_screen_classes
@@ -161,12 +179,14 @@ class GlutecoachApp(App[None]):
         self._ui_loop = asyncio.get_running_loop()
         for message, severity in self._startup_notices:
             self.notify(message, severity=severity, timeout=12)  # type: ignore[arg-type]
-        for notice in getattr(self.store, "notices", []):
+        for notice in self.store.notices:
             self.notify(str(notice), severity="warning", timeout=12)
         self._apply_keymap()
         self.call_after_refresh(self._first_frame_shown)
         if self.start_routine is not None:
-            self.call_after_refresh(self.screen.start_routine, self.start_routine)  # type: ignore[attr-defined]
+            routines = self.screen
+            if isinstance(routines, RoutinesScreen):
+                self.call_after_refresh(routines.start_routine, self.start_routine)
 
     def _first_frame_shown(self) -> None:
         from glutecoach import startup
@@ -220,21 +240,15 @@ class GlutecoachApp(App[None]):
 
         self.push_screen(SettingsScreen())
 
-    def _push_optional(self, module: str, name: str, what: str) -> None:
-        import importlib
-
-        try:
-            screen_class = getattr(importlib.import_module(module), name)
-        except (ImportError, AttributeError):
-            self.notify(f"{what} is not part of this build yet.", severity="warning")
-            return
-        self.push_screen(screen_class())
-
     def action_history(self) -> None:
-        self._push_optional("glutecoach.screens.history", "HistoryScreen", "History")
+        from glutecoach.screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen())
 
     def action_levels(self) -> None:
-        self._push_optional("glutecoach.screens.levels", "LevelsScreen", "The levels screen")
+        from glutecoach.screens.levels import LevelsScreen
+
+        self.push_screen(LevelsScreen())
 
     def action_use_theme(self, name: str) -> None:
         try:

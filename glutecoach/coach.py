@@ -38,6 +38,13 @@ def make_plan(routine: Routine, store: Any = None) -> Plan:
     return build_plan(routine, load_catalog(), options)
 
 
+def all_routines() -> RoutineSet:
+    """The built-in routines and the user's, from the user's routines folder."""
+    from glutecoach.store.paths import routines_dir
+
+    return load_routines(routines_dir())
+
+
 def find_routine(routine_id: str, routines: RoutineSet | None = None) -> Routine:
     """The routine called ``routine_id``; a ``UserError`` with the file's problems if broken."""
-    return (routines or load_routines()).get(routine_id)
+    return (routines or all_routines()).get(routine_id)

@@ -16,22 +16,12 @@ import signal
 import sys
 import time
 from collections.abc import Callable
-from typing import IO, Any
+from typing import IO
 
-from glutecoach.engine.describe import describe_step, exercise_name, mmss
-from glutecoach.engine.model import Plan
-from glutecoach.engine.progress import PlanTally
-from glutecoach.engine.session import (
-    CueDue,
-    Event,
-    Finished,
-    Paused,
-    Resumed,
-    Session,
-    StepEnded,
-    StepStarted,
-    Suspended,
-)
+from glutecoach.engine.describe import describe_step, mmss
+from glutecoach.engine.session import Session
+from glutecoach.workout import events as view
+from glutecoach.workout.run import WorkoutRun
 
 KEYS_HELP = "Keys: space pause/resume, n next, p back, m mute, r repeat, q stop."
 MAX_SLEEP = 1.0
@@ -63,123 +53,99 @@ class _Keyboard:
 
 
 class PlainRunner:
+    """Renders a :class:`WorkoutRun` as lines and maps single keys to its commands."""
+
     def __init__(
         self,
-        plan: Plan,
+        run: WorkoutRun,
         *,
         out: IO[str],
-        voice: Any,
-        record: Any,
-        clock: Callable[[], float] = time.monotonic,
+        err: IO[str] | None = None,
         interactive: bool = False,
     ) -> None:
-        self.plan = plan
+        self.run = run
+        self.plan = run.plan
         self.out = out
-        self.voice = voice
-        self.record = record
-        self.clock = clock
+        self.err = err if err is not None else sys.stderr
         self.interactive = interactive
-        self.session = Session(plan, clock)
-        self.tally = PlanTally(plan)
-        self.muted = False
-        self.last_cue: Any = None
-        self.recorded = False
+
+    @property
+    def session(self) -> Session:
+        return self.run.session
 
     def say(self, line: str) -> None:
         with contextlib.suppress(BrokenPipeError):
             self.out.write(line + "\n")
             self.out.flush()
 
-    def handle(self, events: list[Event]) -> None:
+    def warn(self, text: str) -> None:
+        with contextlib.suppress(Exception):
+            print(f"glutecoach: {text}", file=self.err, flush=True)
+
+    def render(self, events: list[view.ViewEvent]) -> None:
         for event in events:
-            if isinstance(event, StepStarted):
+            if isinstance(event, view.StepChanged):
                 step = event.step
                 self.say(f"-- {describe_step(self.plan, step)} ({mmss(step.seconds)})")
-                self.voice.step_changed(
-                    step, self.plan.next_step(event.index), exercise_name(self.plan, step)
-                )
-            elif isinstance(event, CueDue):
-                start = (
-                    self.plan.total_seconds
-                    if event.index >= len(self.plan.steps)
-                    else self.plan.steps[event.index].start
-                )
-                self.say(f"{mmss(start + event.cue.at):>6}  {event.cue.text}")
-                self.last_cue = event.cue
-                self.voice.cue(event.cue, self.clock() - event.late)
-            elif isinstance(event, StepEnded):
-                done = self.tally.ended(
-                    event.index, event.step, event.seconds_done, event.completed
-                )
-                self.record.progress(done, self.tally.active_seconds)
-            elif isinstance(event, Suspended):
+            elif isinstance(event, view.CueShown):
+                self.say(f"{mmss(event.at):>6}  {event.cue.text}")
+            elif isinstance(event, view.Suspended):
                 minutes = event.gap / 60
                 self.say(f"Paused: the clock jumped {minutes:.0f} min (was the computer asleep?).")
-            elif isinstance(event, Paused):
-                if not self.interactive:
-                    self.session.resume()  # nobody can press space; its Resumed says so
-                    continue
-                self.voice.flush()
+            elif isinstance(event, view.Paused):
                 self.say("Paused. Press space to go on.")
-            elif isinstance(event, Resumed):
+            elif isinstance(event, view.Resumed):
                 self.say("Going on.")
-            elif isinstance(event, Finished):
-                self.finish()
+            elif isinstance(event, view.MuteChanged):
+                self.say("Muted." if event.muted else "Sound on.")
+            elif isinstance(event, view.Repeated):
+                if event.text:
+                    self.say(f"{'':>6}  {event.text}")
+            elif isinstance(event, view.VoiceNotice | view.HistoryNotice):
+                self.warn(event.text)
 
-    def finish(self) -> None:
-        if self.recorded:
-            return
-        self.recorded = True
-        self.record.finish(self.session.status, self.session.active_seconds)
+    def poll(self) -> None:
+        self.render(self.run.poll())
 
     def key(self, key: str) -> bool:
         """Act on one key; False when the user asked to stop."""
-        session = self.session
+        run = self.run
         if key in (" ", "\n", "\r"):
-            session.toggle_pause()
+            run.toggle_pause()
         elif key in ("n", "N"):
-            self.voice.flush()
-            session.next_step()
+            run.next_step()
         elif key in ("p", "P"):
-            self.voice.flush()
-            session.previous_step()
+            run.previous_step()
         elif key in ("m", "M"):
-            self.muted = not self.muted
-            self.voice.set_muted(self.muted)
-            self.say("Muted." if self.muted else "Sound on.")
+            run.toggle_mute()
         elif key in ("r", "R"):
-            if self.last_cue is not None:
-                self.say(f"{'':>6}  {self.last_cue.text}")
-                self.voice.repeat()
+            run.repeat()
         elif key in ("q", "Q", "\x1b", "\x04"):
             return False
         return True
 
-    def run(self, keyboard: _Keyboard | None) -> str:
-        session = self.session
+    def loop(self, keyboard: _Keyboard | None) -> str:
+        run = self.run
         summary = f"{self.plan.routine.name}: {mmss(self.plan.total_seconds)}"
         self.say(summary + (f". {KEYS_HELP}" if keyboard else ""))
-        session.start()
+        run.open()
         try:
-            while not session.finished:
-                self.handle(session.poll())
-                if session.finished:
+            while not run.finished:
+                self.poll()
+                if run.finished:
                     break
-                wait = session.next_due()
+                wait = run.next_due()
                 timeout = MAX_SLEEP if wait is None else min(wait + 0.002, MAX_SLEEP)
                 if keyboard:
                     key = keyboard.read(timeout)
                     if key is not None and not self.key(key):
-                        self.voice.flush()
-                        session.stop()
+                        run.stop()
                 else:
                     time.sleep(timeout)
         except KeyboardInterrupt:
-            self.voice.flush()
-            session.stop()
-        self.handle(session.poll())
-        self.finish()
-        return session.status
+            run.stop()
+        self.poll()
+        return self.session.status
 
 
 def _writer(out: IO[str]) -> Callable[[str], None]:
@@ -193,7 +159,8 @@ def _writer(out: IO[str]) -> Callable[[str], None]:
 
 def run_plain(routine_id: str, *, voice: str | None = None, record: bool = True) -> int:
     from glutecoach.coach import find_routine, make_plan
-    from glutecoach.store import open_store
+    from glutecoach.store import NoHistory, open_store
+    from glutecoach.voice import make_voice
 
     store = open_store(history=record)
     for notice in store.notices:
@@ -202,38 +169,39 @@ def run_plain(routine_id: str, *, voice: str | None = None, record: bool = True)
     plan = make_plan(routine, store)
     settings = store.settings.value
     out = sys.stdout
-    from glutecoach.voice import make_voice
-
-    speaker = make_voice(
-        voice or settings.voice,
+    interactive = sys.stdin is not None and sys.stdin.isatty()
+    run = WorkoutRun(
+        plan,
         settings,
+        log=store.history if record else NoHistory(),
+        voice_factory=make_voice,
+        voice_mode=voice,
         # BEL and notification escapes are for a terminal, not for a log file or a pipe.
         write_terminal=_writer(out) if out.isatty() else None,
-        on_notice=lambda text: print(f"glutecoach: {text}", file=sys.stderr, flush=True),
+        interactive=interactive,
+        save_mute=lambda muted: store.settings.update(muted=muted),
     )
-    # Render every line of the routine ahead, so even the first cues start on time.
-    speaker.prepare([c.text for step in plan.steps for c in step.cues])
-    recording = store.history.begin(plan, routine.name)
-    interactive = sys.stdin is not None and sys.stdin.isatty()
-    runner = PlainRunner(plan, out=out, voice=speaker, record=recording, interactive=interactive)
+    runner = PlainRunner(run, out=out, interactive=interactive)
 
-    def on_term(signum: int, frame: Any) -> None:
+    def on_term(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, on_term)
     keyboard = _Keyboard(sys.stdin) if interactive else None
     try:
-        status = runner.run(keyboard)
+        status = runner.loop(keyboard)
     finally:
         if keyboard:
             keyboard.close()
         signal.signal(signal.SIGTERM, previous)
-        runner.finish()  # a no-op when the session already recorded its end
-        speaker.close()
+        run.close()  # stops and saves a run still going; the closing line may still play
         store.close()
-    state = runner.session.state()
-    print(
-        f"Session {status}: {mmss(runner.session.active_seconds)} active, "
+    state = run.state()
+    line = (
+        f"Session {status}: {mmss(run.session.active_seconds)} active, "
         f"{mmss(state.routine_elapsed)} of {mmss(plan.total_seconds)} of the routine."
     )
+    if run.history_problems:
+        line += " History may not have all of it: " + run.history_problems[-1]
+    print(line)
     return 0

@@ -76,11 +76,10 @@ def _open_store(history: bool = True) -> Any:
 
 
 def cmd_routines(args: argparse.Namespace) -> int:
-    from glutecoach.coach import make_plan
-    from glutecoach.engine.routines import load_routines
+    from glutecoach.coach import all_routines, make_plan
 
     store = _open_store(history=True)
-    found = load_routines()
+    found = all_routines()
     rows: list[dict[str, Any]] = []
     for routine in found.routines.values():
         plan = make_plan(routine, store)

@@ -177,17 +177,16 @@ def builtin_routine_paths() -> list[Path]:
 
 
 def load_routines(user_dir: Path | None = None) -> RoutineSet:
-    """Built-in routines, then the user's (a user file with a built-in's id replaces it)."""
-    from glutecoach.store import paths
-
+    """Built-in routines, then the user's from ``user_dir`` (a user file with a built-in's id
+    replaces it). The engine knows no paths: callers pass the folder (``coach.all_routines``
+    passes the user's routines folder); None means the built-ins alone."""
     catalog = load_catalog()
     routines: dict[str, Routine] = {}
     broken: dict[str, BrokenRoutine] = {}
     for path in builtin_routine_paths():
         routines[path.stem] = load_routine_file(path, catalog, builtin=True)
-    folder = paths.routines_dir() if user_dir is None else user_dir
     try:
-        user_files = sorted(p for p in folder.glob("*.toml") if p.is_file())
+        user_files = sorted(p for p in user_dir.glob("*.toml") if p.is_file()) if user_dir else []
     except OSError:
         user_files = []
     for path in user_files:

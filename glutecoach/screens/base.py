@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from glutecoach.app import GlutecoachApp
 
 PaletteCommand = tuple[str, str, Callable[[], Any]]
 
@@ -13,6 +16,11 @@ PaletteCommand = tuple[str, str, Callable[[], Any]]
 class CoachScreen(Screen[None]):
     AREA = "app"  # the prefix of this screen's commands in the palette ("workout: pause")
     ALLOW_BROWSING = True  # whether history and levels may open on top of this screen
+
+    @property
+    def coach(self) -> GlutecoachApp:
+        """The app, typed: its store, clock, voice factory and signals."""
+        return cast("GlutecoachApp", self.app)
 
     def palette_commands(self) -> Iterable[PaletteCommand]:
         """Commands beyond the key bindings that make sense here (e.g. start a named routine)."""

@@ -14,10 +14,12 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from glutecoach.screens.base import CoachScreen
-from glutecoach.screens.voice_link import close_soon
 from glutecoach.screens.words import mmss, span
+from glutecoach.store.levels import Suggestion
 from glutecoach.widgets.footer import CoachFooter
 from glutecoach.widgets.line import Line
+from glutecoach.workout.events import WorkoutSummary
+from glutecoach.workout.run import WorkoutRun
 
 EFFORT_WORDS = {1: "easy", 2: "about right", 3: "hard"}
 
@@ -34,13 +36,13 @@ class SummaryScreen(CoachScreen):
         Binding("q,escape", "done", "Done", id="back", show=False, tooltip="Back to the routines"),
     ]
 
-    def __init__(self, result: Any, record: Any, voice: Any = None) -> None:
+    def __init__(self, run: WorkoutRun) -> None:
         super().__init__()
-        self.result = result
-        self.record = record
-        self.voice = voice
+        assert run.summary is not None, "the summary of a run that has not finished"
+        self.run = run
+        self.result: WorkoutSummary = run.summary
         self.effort: int | None = None
-        self.suggestions: list[Any] = []
+        self.suggestions: list[Suggestion] = []
 
     def compose(self) -> ComposeResult:
         yield Line(id="heading")
@@ -55,7 +57,7 @@ class SummaryScreen(CoachScreen):
         completed = result.status == "completed"
         if completed:
             heading = "Done"
-        elif getattr(result, "left_early", False):
+        elif result.left_early:
             heading = "Stopped early"
         else:
             heading = "Done, with steps skipped"
@@ -68,20 +70,26 @@ class SummaryScreen(CoachScreen):
         table.add_column("Exercise")
         table.add_column("Sets", justify="right")
         table.add_column("Time", justify="right")
-        for tally in result.tallies:
-            sets_done, _, seconds = tally.totals()
-            table.add_row(tally.name, f"{sets_done}/{tally.sets_planned}", mmss(seconds))
+        for done in result.exercises:
+            table.add_row(
+                done.name, f"{done.sets_done}/{done.sets_planned}", mmss(done.seconds_done)
+            )
         parts: list[Any] = [head, Text(), table]
-        history = self.app.store.history  # type: ignore[attr-defined]
-        if not history.enabled:
-            parts.append(Text(f"\nNot saved: {history.why_disabled}", style="dim"))
+        if not self.run.history_enabled:
+            parts.append(Text(f"\nNot saved: {self.run.history_why_disabled}", style="dim"))
+        elif result.history_problems:
+            parts.append(
+                Text(
+                    f"\nHistory may be missing some of this: {result.history_problems[-1]}",
+                    style="dim",
+                )
+            )
         self.query_one("#done-list", Static).update(Group(*parts))
         self._show_rating()
         self._load_suggestions()
 
     def on_unmount(self) -> None:
-        if self.voice is not None:
-            close_soon(self.voice)
+        self.run.close()  # the closing line may still be playing: let it finish
 
     def _show_rating(self) -> None:
         rating = self.query_one("#rating", Line)
@@ -95,9 +103,8 @@ class SummaryScreen(CoachScreen):
     def _load_suggestions(self) -> None:
         from glutecoach.engine.catalog import load_catalog
 
-        store: Any = self.app.store  # type: ignore[attr-defined]
         try:
-            self.suggestions = list(store.levels.suggestions(load_catalog()))
+            self.suggestions = list(self.coach.store.levels.suggestions(load_catalog()))
         except Exception as exc:  # suggestions are a nicety; the summary must still show
             self.suggestions = []
             self.notify(f"Could not work out level suggestions: {exc}", severity="warning")
@@ -131,7 +138,7 @@ class SummaryScreen(CoachScreen):
 
     def action_rate(self, effort: int) -> None:
         self.effort = effort
-        self.record.rate(effort)
+        self.run.rate(effort)
         self._show_rating()
         self._load_suggestions()
 
@@ -139,8 +146,7 @@ class SummaryScreen(CoachScreen):
         if not self.suggestions:
             return
         suggestion = self.suggestions.pop(0)
-        store: Any = self.app.store  # type: ignore[attr-defined]
-        if store.levels.set(suggestion.exercise, suggestion.proposed, suggestion.reason):
+        if self.coach.set_level(suggestion.exercise, suggestion.proposed, suggestion.reason):
             self.notify(
                 f"{self._exercise_name(suggestion.exercise)} is now level {suggestion.proposed}."
             )

@@ -1,51 +1,45 @@
-"""The live workout: renders the session's state at the clock; never counts time itself.
+"""The live workout: renders a :class:`WorkoutRun`; never counts time or decides anything.
 
 A one-shot timer is set for the moment the display next changes (the next displayed
 second, or the next cue), so an idle second costs one poll and a repaint of only the
-widgets whose value changed. Events from the engine go to the voice, the captions and the
-history record, in the order the engine reports them.
+widgets whose value changed. The run has already told the voice and queued the history
+write by the time this screen sees an event; the screen only draws it.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center
 from textual.timer import Timer
 
-from glutecoach.engine.model import CueKind, Plan, Step, StepKind
-from glutecoach.engine.progress import ExerciseProgress, PlanTally
+from glutecoach.engine.model import Plan, Step, StepKind
+from glutecoach.engine.session import Session, SessionState
 from glutecoach.screens.base import CoachScreen
-from glutecoach.screens.voice_link import STATE_WORDS, close_soon, open_voice
+from glutecoach.screens.voice_link import STATE_WORDS
 from glutecoach.screens.words import (
     PHASE_CLASSES,
     PHASE_WORDS,
     detail_line,
-    exercise_name,
     exercise_title,
     span,
     step_line,
 )
+from glutecoach.store.settings import Settings
 from glutecoach.widgets.bar import Bar
 from glutecoach.widgets.captions import Captions
 from glutecoach.widgets.countdown import Countdown
 from glutecoach.widgets.footer import CoachFooter
 from glutecoach.widgets.line import Line
 from glutecoach.widgets.step_card import StepCard
+from glutecoach.workout import events as view
+from glutecoach.workout.ports import Speaker
+from glutecoach.workout.run import PREPARING_POLL, WorkoutRun
 
 SLACK = 0.01  # wake just after a boundary so the engine has crossed it
-QUIET_KINDS = (CueKind.COUNT, CueKind.REP)  # the countdown and rep line already show these
-
-
-@dataclass
-class ExerciseTally(ExerciseProgress):
-    """What was done of one exercise, for the summary (counted as history counts it)."""
-
-    name: str = ""
 
 
 @dataclass
@@ -59,15 +53,6 @@ class _Widgets:
     routine_bar: Bar
     next: Line
     captions: Captions
-
-
-@dataclass
-class WorkoutResult:
-    plan: Plan
-    status: str
-    active_seconds: float
-    tallies: list[ExerciseTally] = field(default_factory=list)
-    left_early: bool = False
 
 
 def time_left(seconds: float) -> str:
@@ -102,26 +87,28 @@ class WorkoutScreen(CoachScreen):
         super().__init__()
         self.plan = plan
         self.voice_mode = voice_mode
-        self.session: Any = None
-        self.voice: Any = None
-        self.record: Any = None
+        self.run: WorkoutRun | None = None
         self.done = False
         self._timer: Timer | None = None
         self._phase_class = ""
         self._paused_shown: bool | None = None
         self._index = -1
-        self._last_said = ""
         self._voice_state = ""
         self._paused_for_confirm = False
-        self._opened_mode = ""
-        self._muted = False
-        self.tallies: dict[str, ExerciseTally] = {}
-        for step in plan.steps:
-            if step.kind == StepKind.WORK and step.exercise is not None:
-                tally = self.tallies.setdefault(
-                    step.exercise, ExerciseTally(name=exercise_name(plan, step))
-                )
-                tally.plan(step)
+        self._wake_pending = False
+
+    @property
+    def workout(self) -> WorkoutRun:
+        assert self.run is not None, "the screen is not mounted"
+        return self.run
+
+    @property
+    def session(self) -> Session:
+        return self.workout.session
+
+    @property
+    def voice(self) -> Speaker:
+        return self.workout.voice
 
     def compose(self) -> ComposeResult:
         w = self._parts = _Widgets(
@@ -146,40 +133,32 @@ class WorkoutScreen(CoachScreen):
     # -- start and stop -----------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        from glutecoach.engine.session import Session
-
-        app: Any = self.app
-        settings = app.settings
-        self.session = Session(self.plan, clock=app.clock)
-        self.record = app.store.history.begin(self.plan, self.plan.routine.name)
-        self._plan_tally = PlanTally(self.plan)
-        self.session.start()
-        self._open_voice(self.voice_mode or app.voice_mode or settings.voice)
+        app = self.coach
+        self.run = WorkoutRun(
+            self.plan,
+            app.settings,
+            log=app.store.history,
+            voice_factory=app.voice_factory,
+            voice_mode=self.voice_mode or app.voice_mode,
+            clock=app.clock,
+            write_terminal=app.write_terminal,
+            wake=lambda: app.from_any_thread(self._wake),
+            save_mute=lambda muted: app.store.settings.update(muted=muted),
+        )
+        app.settings_signal.subscribe(self, self._settings_changed)
+        self.run.open()
         self.tick()
 
-    def _open_voice(self, mode: str) -> None:
-        app: Any = self.app
-        settings = app.settings
-        self._opened_mode = mode
-        self.voice = open_voice(
-            mode,
-            settings,
-            factory=app.voice_factory,
-            write_terminal=app.write_terminal,
-            on_state=lambda state: app.from_any_thread(self._show_voice_state, state),
-            on_notice=lambda text: app.from_any_thread(self._voice_notice, text),
-            clock=app.clock,
-        )
-        self._muted = settings.muted
-        if settings.muted:
-            self.voice.set_muted(True)
-        prepare = getattr(self.voice, "prepare", None)
-        if prepare is not None:
-            texts = {cue.text for step in self.plan.steps for cue in step.cues}
-            if self.plan.closing is not None:
-                texts.add(self.plan.closing.text)
-            prepare(sorted(texts))
-        self._show_voice_state(self.voice.state)
+    def _wake(self) -> None:
+        """Another thread reported something (voice state, a notice): show it now."""
+        if not self._wake_pending and not self.done:
+            self._wake_pending = True
+            self.call_later(self._woken)
+
+    def _woken(self) -> None:
+        self._wake_pending = False
+        if not self.done:
+            self.tick()
 
     def _voice_notice(self, text: str) -> None:
         if self.size.width < 60 or self.size.height < 16:
@@ -191,101 +170,88 @@ class WorkoutScreen(CoachScreen):
             self.notify(text, severity="warning", timeout=8)
 
     def on_unmount(self) -> None:
-        """Quitting the app mid-workout still records what was done."""
+        """Quitting the app mid-workout still records what was done, and silences the voice."""
         if self._timer is not None:
             self._timer.stop()
-        if not self.done and self.session is not None:
-            self.session.stop()
-            self._route(self.session.poll(), finishing=True)
-            self._record_finish()
-            self.voice.flush()  # silent at once: no line playing on after the app has gone
-            self.voice.close()
-
-    def _record_finish(self) -> None:
-        if not self.done:
+        if not self.done and self.run is not None:
             self.done = True
-            self.record.finish(self.session.status, self.session.active_seconds)
+            self.run.close(silent=True)
 
     # -- the clock ----------------------------------------------------------------------------
 
     def tick(self) -> None:
-        """Poll the engine, route its events, repaint what changed, sleep until the next change."""
+        """Poll the run, render its events, repaint what changed, sleep until the next change."""
         if self.done:
             return
-        finished = self._route(self.session.poll())
-        if finished:
+        if self._show_events(self.workout.poll()):
             self._to_summary()
             return
         state = self.session.state()
-        self._paint(state)
+        if state.started:
+            self._paint(state)
         self._schedule(state)
 
-    def _schedule(self, state: Any) -> None:
+    def _schedule(self, state: SessionState) -> None:
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
+        if not state.started:
+            self._timer = self.set_timer(PREPARING_POLL, self.tick)
+            return
         if state.paused or state.finished:
             return
         self._timer = self.set_timer(self.delay_to_next_change(state), self.tick)
 
-    def delay_to_next_change(self, state: Any) -> float:
+    def delay_to_next_change(self, state: SessionState) -> float:
         """Seconds until the next displayed second (step or total), cue or step change."""
         candidates = [state.step_remaining - math.floor(state.step_remaining) or 1.0]
         if state.routine_remaining <= 61:
             candidates.append(state.routine_remaining - math.floor(state.routine_remaining) or 1.0)
-        due = self.session.next_due()
+        due = self.workout.next_due()
         if due is not None:
             candidates.append(due)
         return min(1.0, max(0.02, min(candidates) + SLACK))
 
     # -- events -------------------------------------------------------------------------------
 
-    def _route(self, events: list[Any], finishing: bool = False) -> bool:
-        from glutecoach.engine import session as ev
-
+    def _show_events(self, events: list[view.ViewEvent]) -> bool:
+        """Show what the run reported; True when the workout finished."""
         finished = False
         for event in events:
-            if isinstance(event, ev.CueDue):
-                if not finishing:
-                    self.voice.cue(event.cue, due=self.app.clock() - event.late)  # type: ignore[attr-defined]
-                if event.cue.kind not in QUIET_KINDS:
-                    self._say(event.cue.text)
-            elif isinstance(event, ev.StepStarted):
-                if not finishing:
-                    self._step_started(event.index, event.step)
-            elif isinstance(event, ev.StepEnded):
-                done = self._plan_tally.ended(
-                    event.index, event.step, event.seconds_done, event.completed
-                )
-                self.record.progress(done, self._plan_tally.active_seconds)
-                self._tally(event.index, event.step, event.seconds_done, event.completed)
-            elif isinstance(event, ev.Suspended):
+            if isinstance(event, view.CueShown):
+                if not event.quiet:
+                    self._parts.captions.said(event.cue.text)
+            elif isinstance(event, view.Preparing):
+                first = self.plan.steps[0]
+                self._parts.card.show("GETTING READY", exercise_title(self.plan, first), "")
+            elif isinstance(event, view.VoiceState):
+                self._show_voice_state(event.state)
+            elif isinstance(event, view.MuteChanged):
+                self._show_voice_state()
+                self.refresh_bindings()
+            elif isinstance(event, view.Repeated):
+                if self.voice.state in ("captions", "off", "muted") and event.text:
+                    self.notify(event.text, title="The coach said")
+            elif isinstance(event, view.VoiceNotice):
+                self._voice_notice(event.text)
+            elif isinstance(event, view.HistoryNotice):
+                self.notify(event.text, severity="warning", timeout=8)
+            elif isinstance(event, view.Suspended):
                 self.notify(
                     f"The clock stopped for {round(event.gap)} s (the computer slept?). "
                     "Paused; press Space to carry on.",
                     severity="warning",
                 )
-            elif isinstance(event, ev.Finished):
-                self._record_finish()
+            elif isinstance(event, view.Finished):
                 finished = True
         return finished
 
-    def _step_started(self, index: int, step: Step) -> None:
-        self.voice.step_changed(step, self.plan.next_step(index), exercise_name(self.plan, step))
-
-    def _tally(self, index: int, step: Step, seconds_done: float, completed: bool) -> None:
-        if step.kind != StepKind.WORK or step.exercise not in self.tallies:
-            return
-        self.tallies[step.exercise].ended(index, step, seconds_done, completed)
-
-    def _say(self, text: str) -> None:
-        self._last_said = text
-        self._parts.captions.said(text)
-
     # -- rendering ----------------------------------------------------------------------------
 
-    def _paint(self, state: Any) -> None:
-        step: Step = state.step
+    def _paint(self, state: SessionState) -> None:
+        step = state.step
+        if step is None:
+            return
         w = self._parts
         phase_class = PHASE_CLASSES[step.kind]
         if phase_class != self._phase_class:
@@ -302,7 +268,7 @@ class WorkoutScreen(CoachScreen):
         w.card.show(
             f"PAUSED · {phase}" if state.paused else phase,
             exercise_title(self.plan, step),
-            detail_line(step, getattr(state, "rep", None)),
+            detail_line(step, state.rep),
         )
         w.clock.show_seconds(math.ceil(state.step_remaining - 1e-9))
         w.step_bar.set(state.step_elapsed / step.seconds if step.seconds else 1.0)
@@ -337,7 +303,7 @@ class WorkoutScreen(CoachScreen):
         if state is not None:
             self._voice_state = state
         words = STATE_WORDS.get(self._voice_state, f"voice: {self._voice_state}")
-        if self._muted and self._voice_state != "muted":
+        if self.workout.muted and self._voice_state != "muted":
             words = f"muted · {words}"
         for card in self.query(StepCard):
             card.show_voice(words)
@@ -345,17 +311,17 @@ class WorkoutScreen(CoachScreen):
     # -- actions ------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.session is None:
+        if self.run is None:
             return True
-        paused = self.session.state().paused if not self.done else False
+        paused = self.session.paused if not self.done else False
         if action == "pause":
             return not paused
         if action == "resume":
             return paused
         if action == "mute":
-            return not self._muted
+            return not self.workout.muted
         if action == "unmute":
-            return self._muted
+            return self.workout.muted
         return True
 
     def _after_control(self) -> None:
@@ -363,51 +329,38 @@ class WorkoutScreen(CoachScreen):
         self.refresh_bindings()
 
     def action_pause(self) -> None:
-        self.session.pause()
-        self.voice.flush()
+        self.workout.pause()
         self._after_control()
 
     def action_resume(self) -> None:
-        self.session.resume()
+        self.workout.resume()
         self._after_control()
 
     def action_next_step(self) -> None:
-        self.voice.flush()
-        self.session.next_step()
+        self.workout.next_step()
         self._after_control()
 
     def action_previous_step(self) -> None:
-        self.voice.flush()
-        self.session.previous_step()
+        self.workout.previous_step()
         self._after_control()
 
-    def _set_muted(self, muted: bool) -> None:
-        self._muted = muted
-        self.voice.set_muted(muted)
-        self._show_voice_state()
-        self.refresh_bindings()
-        try:
-            self.app.store.settings.update(muted=muted)  # type: ignore[attr-defined]
-        except Exception as exc:  # the mute still holds for this workout
-            self.notify(f"Muted for now, but not saved: {exc}", severity="warning")
-
     def action_mute(self) -> None:
-        self._set_muted(True)
+        self.workout.set_muted(True)
+        self._after_control()
 
     def action_unmute(self) -> None:
-        self._set_muted(False)
+        self.workout.set_muted(False)
+        self._after_control()
 
     def action_repeat(self) -> None:
-        self.voice.repeat()
-        if self.voice.state in ("captions", "off", "muted") and self._last_said:
-            self.notify(self._last_said, title="The coach said")
+        self.workout.repeat()
+        self.tick()
 
     def action_leave(self) -> None:
         from glutecoach.screens.confirm import ConfirmScreen
 
-        if not self.session.state().paused:
-            self.session.pause()
-            self.voice.flush()
+        if not self.session.paused:
+            self.workout.pause()
             self._paused_for_confirm = True
             self.tick()
         self.app.push_screen(
@@ -422,40 +375,25 @@ class WorkoutScreen(CoachScreen):
 
     def _leave_answered(self, stop: bool | None) -> None:
         if stop:
-            self.voice.flush()
-            self.session.stop()
-            if not self._route(self.session.poll()):
-                self._record_finish()
-            self._to_summary(left_early=True)
+            self.workout.stop()
+            self._show_events(self.workout.poll())
+            self._to_summary()
             return
         if self._paused_for_confirm:
             self._paused_for_confirm = False
-            self.session.resume()
+            self.workout.resume()
             self._after_control()
 
-    def _to_summary(self, left_early: bool = False) -> None:
+    def _to_summary(self) -> None:
         from glutecoach.screens.summary import SummaryScreen
 
         if self._timer is not None:
             self._timer.stop()
-        result = WorkoutResult(
-            self.plan,
-            self.session.status,
-            self.session.active_seconds,
-            list(self.tallies.values()),
-            left_early,
-        )
-        voice, self.voice = self.voice, None
-        self.app.switch_screen(SummaryScreen(result, self.record, voice))
+        self.done = True
+        self.app.switch_screen(SummaryScreen(self.workout))
 
-    def settings_changed(self, settings: Any) -> None:
-        """Rate, volume, bell and so on apply to the running voice; a new mode needs a new one."""
-        if self.voice is None or self.done:
-            return
-        app: Any = self.app
-        if not (self.voice_mode or app.voice_mode) and settings.voice != self._opened_mode:
-            self.voice.flush()  # the old voice must not talk over the new one
-            close_soon(self.voice)
-            self._open_voice(settings.voice)
-        else:
-            self.voice.apply(settings)
+    def _settings_changed(self, settings: Settings) -> None:
+        """Rate, volume, bell and so on apply to the running voice; a new mode, a new voice."""
+        if self.run is not None and not self.done:
+            self.run.apply_settings(settings)
+            self.tick()

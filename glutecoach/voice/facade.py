@@ -149,6 +149,9 @@ class Voice:
         """Render these phrases ahead (e.g. every cue of the plan) so they play at once."""
         self._post("prepare", [t for t in texts if t and t.strip()])
 
+    def wait_ready(self, timeout: float = 0.0) -> bool:
+        return True
+
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Block until nothing is speaking or waiting (for the closing line before exit)."""
         with self._cond:

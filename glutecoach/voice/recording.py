@@ -46,6 +46,9 @@ class RecordingVoice:
     def prepare(self, texts: Iterable[str]) -> None:
         self.calls.append(("prepare", list(texts)))
 
+    def wait_ready(self, timeout: float = 0.0) -> bool:
+        return True
+
     def wait_idle(self, timeout: float = 10.0) -> bool:
         self.calls.append(("wait_idle", timeout))
         return True

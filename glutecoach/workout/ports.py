@@ -60,6 +60,13 @@ class Speaker(Protocol):
     def apply(self, settings: Settings) -> None:
         """Rate, volume, voice id, bell and notify from new settings (not the mode)."""
 
+    def wait_ready(self, timeout: float = 0.0) -> bool:
+        """True once the voice can speak the prepared lines at once (0: just look).
+
+        A voice that needs no getting ready (captions, off, a relay) is ready from the start;
+        the run waits for this, briefly, before it starts the clock.
+        """
+
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Block until nothing speaks or waits (only at exit, never on the clock's path)."""
 

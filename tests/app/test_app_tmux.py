@@ -82,8 +82,10 @@ def test_whole_routine_from_the_list_to_the_rating(tmux: Tmux, isolated_home: Pa
     assert "Glute bridge, level 1: Bridge" in screen
     assert "Set 1 of 2" in screen
     tmux.keys("Space")
-    paused = tmux.wait_for("PAUSED")
-    assert "Press Space to carry on" in paused
+    tmux.wait_for("PAUSED")
+    # The footer's Pause becomes Resume a frame after the band: wait for the whole paused screen.
+    paused = tmux.wait_for("space Resume")
+    assert "PAUSED" in paused and "Press Space to carry on" in paused
     time.sleep(1.5)
     assert tmux.screen() == paused, "the countdown moved while paused"
     tmux.keys("Space")

@@ -146,7 +146,8 @@ async def test_leaving_mid_workout_keeps_what_was_done(make_app: Any, clock: Any
         assert "Stopped early" in app.screen.query_one("#heading", Line).text
         (session,) = app.store.history.sessions()
         assert session.status == "partial"
-        assert screen.voice is None  # handed to the summary, closed when it goes
+        assert app.screen.run is screen.run  # the summary owns the run now
+        assert not screen.voice.closed  # closed when the summary goes, not before
 
 
 @async_test
@@ -181,7 +182,7 @@ async def test_summary_counts_sets_not_sides_of_one_sided_exercises(
         await start_quick(pilot)
         await run_quick_to_the_end(pilot, clock)
         assert isinstance(app.screen, SummaryScreen)
-        tallies = {t.name: (t.totals()[0], t.sets_planned) for t in app.screen.result.tallies}
+        tallies = {e.name: (e.sets_done, e.sets_planned) for e in app.screen.result.exercises}
         # Two sets of bridges; one set of the runner's stretch, done on both sides.
         assert tallies == {"Glute bridge": (2, 2), "Runner's stretch": (1, 1)}
 
@@ -276,12 +277,11 @@ async def test_bell_and_notifications_reach_the_terminal_through_the_app(
 
 @async_test
 async def test_summary_offers_a_level_up_and_a_takes_it(make_app: Any, clock: Any) -> None:
-    from glutecoach.coach import make_plan
+    from glutecoach.coach import all_routines, make_plan
     from glutecoach.engine.progress import PlanTally
-    from glutecoach.engine.routines import load_routines
 
     app = make_app()
-    plan = make_plan(load_routines().routines["quick"], app.store)
+    plan = make_plan(all_routines().routines["quick"], app.store)
     for _ in range(3):
         record = app.store.history.begin(plan, "Quick test")
         tally = PlanTally(plan)

@@ -16,8 +16,11 @@ import pytest
 
 import glutecoach.engine
 import glutecoach.store
+import glutecoach.workout
 
 FORBIDDEN = ("textual", "rich", "pyttsx3")
+# The engine and a workout run walk the plan against the clock: no database on that path.
+NO_STORAGE = ("sqlite3", "glutecoach.store")
 
 
 def _modules(package: object) -> list[str]:
@@ -28,7 +31,10 @@ def _modules(package: object) -> list[str]:
     return found
 
 
-CORE_MODULES = _modules(glutecoach.engine) + _modules(glutecoach.store)
+CORE_MODULES = (
+    _modules(glutecoach.engine) + _modules(glutecoach.store) + _modules(glutecoach.workout)
+)
+TIMING_MODULES = _modules(glutecoach.engine) + _modules(glutecoach.workout)
 
 
 def _python(code: str, home: Path) -> subprocess.CompletedProcess[str]:
@@ -49,6 +55,17 @@ def test_core_module_imports_neither_ui_nor_audio(module: str, tmp_path: Path) -
     code = (
         f"import sys, importlib; importlib.import_module({module!r}); "
         f"print(','.join(m for m in {FORBIDDEN!r} if m in sys.modules))"
+    )
+    result = _python(code, tmp_path / "home")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "", f"{module} pulled in {result.stdout.strip()}"
+
+
+@pytest.mark.parametrize("module", TIMING_MODULES)
+def test_engine_and_workout_modules_import_no_storage(module: str, tmp_path: Path) -> None:
+    code = (
+        f"import sys, importlib; importlib.import_module({module!r}); "
+        f"print(','.join(m for m in {NO_STORAGE!r} if m in sys.modules))"
     )
     result = _python(code, tmp_path / "home")
     assert result.returncode == 0, result.stderr

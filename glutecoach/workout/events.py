@@ -1,0 +1,132 @@
+"""What a workout run tells its front end to render, in the order it happened.
+
+The front ends (the app's workout screen, line mode, a browser) draw these and nothing else:
+they never look at the session's own events, so they cannot disagree about what happened.
+By the time a front end sees an event, the voice has already been told and the history
+write has been queued.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from glutecoach.engine.model import Cue, CueKind, Plan, Step
+
+# The countdown and the rep line already show these, so a screen need not caption them.
+QUIET_KINDS = (CueKind.COUNT, CueKind.REP)
+
+
+@dataclass(frozen=True, slots=True)
+class StepChanged:
+    index: int
+    step: Step
+    next_step: Step | None
+
+
+@dataclass(frozen=True, slots=True)
+class CueShown:
+    cue: Cue
+    index: int  # the step it belongs to; len(plan.steps) for the closing line
+    at: float  # seconds from the start of the routine, as planned
+
+    @property
+    def quiet(self) -> bool:
+        """A count or rep number: the countdown shows it already."""
+        return self.cue.kind in QUIET_KINDS
+
+
+@dataclass(frozen=True, slots=True)
+class Paused:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Resumed:
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Suspended:
+    """The clock jumped (the computer slept): the run paused itself where it was."""
+
+    gap: float
+
+
+@dataclass(frozen=True, slots=True)
+class Preparing:
+    """The voice is getting ready; the clock starts when it is (or after a short wait)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Started:
+    """The clock is running from the first step."""
+
+
+@dataclass(frozen=True, slots=True)
+class MuteChanged:
+    muted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Repeated:
+    """The last cue was asked for again; ``text`` is it ("" when nothing was said yet)."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceState:
+    state: str  # idle, speaking, muted, captions, relay, off
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceNotice:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryNotice:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseSummary:
+    exercise: str
+    name: str
+    sets_done: int
+    sets_planned: int
+    reps_done: int
+    seconds_done: float
+
+
+@dataclass(frozen=True, slots=True)
+class WorkoutSummary:
+    plan: Plan
+    status: str  # completed or partial
+    active_seconds: float
+    routine_elapsed: float
+    exercises: tuple[ExerciseSummary, ...] = ()
+    left_early: bool = False
+    history_problems: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    summary: WorkoutSummary
+
+
+ViewEvent = (
+    StepChanged
+    | CueShown
+    | Paused
+    | Resumed
+    | Suspended
+    | Preparing
+    | Started
+    | MuteChanged
+    | Repeated
+    | VoiceState
+    | VoiceNotice
+    | HistoryNotice
+    | Finished
+)

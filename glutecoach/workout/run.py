@@ -1,0 +1,373 @@
+"""``WorkoutRun``: one workout, walked against a clock, told to the voice, the screen and history.
+
+Every front end builds one, sends it commands (pause, next, mute, ...) and renders the view
+events that ``poll()`` returns. Each session event is handled in one order: the voice is told
+first, then the view event is produced, then the history write is queued. Nothing here waits
+on a disk, a lock or a speaker: the voice and the recorder only queue work for their own
+threads, and what they report back (voice state, notices) arrives through a thread-safe inbox
+that the next ``poll()`` empties. ``wake`` (if given) is called from those threads so a front
+end that sleeps until the next cue can poll early.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from glutecoach.engine import session as ev
+from glutecoach.engine.describe import exercise_name
+from glutecoach.engine.model import CueKind, Plan
+from glutecoach.engine.progress import PlanTally
+from glutecoach.engine.session import Session, SessionState
+from glutecoach.workout import events as view
+from glutecoach.workout.ports import Clock, Recorder, SessionLog, Speaker, VoiceFactory, Writer
+
+if TYPE_CHECKING:
+    from glutecoach.store.settings import Settings
+
+READY_WAIT = 2.0  # longest the clock waits for the voice to get ready before starting anyway
+PREPARING_POLL = 0.05  # how often a front end looks again while the voice gets ready
+MuteSaver = Callable[[bool], bool]  # True when saved
+
+
+class WorkoutRun:
+    def __init__(
+        self,
+        plan: Plan,
+        settings: Settings,
+        *,
+        log: SessionLog,
+        voice_factory: VoiceFactory,
+        voice_mode: str | None = None,
+        clock: Clock = time.monotonic,
+        write_terminal: Writer | None = None,
+        wake: Callable[[], object] | None = None,
+        interactive: bool = True,
+        save_mute: MuteSaver | None = None,
+        ready_wait: float = READY_WAIT,
+    ) -> None:
+        self.plan = plan
+        self.settings = settings
+        self.clock = clock
+        self.session = Session(plan, clock)
+        self.tally = PlanTally(plan)
+        self.interactive = interactive
+        self.muted = settings.muted
+        self.last_said = ""
+        self.voice_state = ""
+        self.left_early = False
+        self.history_problems: list[str] = []
+        self._log = log
+        self._voice_factory = voice_factory
+        self._pinned_mode = voice_mode  # a mode given for this run is kept whatever settings say
+        self._write_terminal = write_terminal
+        self._wake = wake
+        self._save_mute = save_mute
+        self._ready_wait = ready_wait
+        self._inbox: queue.SimpleQueue[view.ViewEvent] = queue.SimpleQueue()
+        self._voice: Speaker | None = None
+        self._opened_mode = ""
+        self._record: Recorder | None = None
+        self._ready_deadline = 0.0
+        self._finished: view.Finished | None = None
+        self._closed = False
+
+    # -- reading --------------------------------------------------------------------------
+
+    @property
+    def voice(self) -> Speaker:
+        assert self._voice is not None, "open() the run first"
+        return self._voice
+
+    @property
+    def started(self) -> bool:
+        return self.session.started
+
+    @property
+    def finished(self) -> bool:
+        return self._finished is not None
+
+    @property
+    def summary(self) -> view.WorkoutSummary | None:
+        return self._finished.summary if self._finished else None
+
+    @property
+    def history_enabled(self) -> bool:
+        return self._log.enabled
+
+    @property
+    def history_why_disabled(self) -> str:
+        return self._log.why_disabled
+
+    def state(self) -> SessionState:
+        return self.session.state()
+
+    def next_due(self) -> float | None:
+        """Seconds until the run next has something to report; None when idle (paused)."""
+        if self._voice is not None and not self.session.started and not self._closed:
+            return PREPARING_POLL
+        return self.session.next_due()
+
+    # -- starting -------------------------------------------------------------------------
+
+    def open(self) -> None:
+        """Open the voice and the history row; the clock starts once the voice is ready."""
+        if self._voice is not None:
+            return
+        self._open_voice(self._pinned_mode or self.settings.voice)
+        self._record = self._log.begin(self.plan, self.plan.routine.name, self._history_notice)
+        self._ready_deadline = self.clock() + self._ready_wait
+        self._inbox.put(view.Preparing())
+
+    def start(self) -> None:
+        """Open if needed and start the clock now, without waiting for the voice."""
+        self.open()
+        self._start_clock()
+
+    def _start_clock(self) -> None:
+        if not self.session.started and not self._closed:
+            self.session.start()
+            self._inbox.put(view.Started())
+
+    def _open_voice(self, mode: str) -> None:
+        self._opened_mode = mode
+        voice = self._voice_factory(
+            mode,
+            self.settings,
+            write_terminal=self._write_terminal,
+            on_state=self._voice_state_changed,
+            on_notice=self._voice_notice,
+            clock=self.clock,
+        )
+        self._voice = voice
+        if self.muted:
+            voice.set_muted(True)
+        texts = {cue.text for step in self.plan.steps for cue in step.cues}
+        if self.plan.closing is not None:
+            texts.add(self.plan.closing.text)
+        voice.prepare(sorted(texts))
+        self._voice_state_changed(voice.state)
+
+    # -- what other threads report ----------------------------------------------------------
+
+    def _post(self, event: view.ViewEvent) -> None:
+        self._inbox.put(event)
+        if self._wake is not None:
+            self._wake()
+
+    def _voice_state_changed(self, state: str) -> None:
+        self._post(view.VoiceState(state))
+
+    def _voice_notice(self, text: str) -> None:
+        self._post(view.VoiceNotice(text))
+
+    def _history_notice(self, text: str) -> None:
+        self._post(view.HistoryNotice(text))
+
+    # -- the clock ------------------------------------------------------------------------
+
+    def poll(self) -> list[view.ViewEvent]:
+        """Everything to render since the last poll, in order."""
+        if (
+            self._voice is not None
+            and not self.session.started
+            and not self._closed
+            and (self._voice.wait_ready(0) or self.clock() >= self._ready_deadline)
+        ):
+            self._start_clock()
+        out: list[view.ViewEvent] = []
+        for event in self.session.poll():
+            self._route(event, out)
+        return self._drain(out)
+
+    def _drain(self, out: list[view.ViewEvent]) -> list[view.ViewEvent]:
+        reported: list[view.ViewEvent] = []
+        while True:
+            try:
+                event = self._inbox.get_nowait()
+            except queue.Empty:
+                break
+            if isinstance(event, view.VoiceState):
+                self.voice_state = event.state
+            elif isinstance(event, view.HistoryNotice):
+                self.history_problems.append(event.text)
+            reported.append(event)
+        # What other threads reported came before this poll's session events.
+        return reported + out
+
+    def _route(self, event: ev.Event, out: list[view.ViewEvent]) -> None:
+        """Voice first, then what the screen shows, then persistence."""
+        silent = self._closed
+        if isinstance(event, ev.CueDue):
+            if not silent:
+                self.voice.cue(event.cue, due=self.clock() - event.late)
+            if event.cue.kind is not CueKind.COUNT:
+                self.last_said = event.cue.text
+            out.append(view.CueShown(event.cue, event.index, self._cue_time(event)))
+        elif isinstance(event, ev.StepStarted):
+            following = self.plan.next_step(event.index)
+            if not silent:
+                self.voice.step_changed(event.step, following, exercise_name(self.plan, event.step))
+            out.append(view.StepChanged(event.index, event.step, following))
+        elif isinstance(event, ev.StepEnded):
+            done = self.tally.ended(event.index, event.step, event.seconds_done, event.completed)
+            if self._record is not None:
+                self._record.progress(done, self.tally.active_seconds)
+        elif isinstance(event, ev.Suspended):
+            out.append(view.Suspended(event.gap))
+        elif isinstance(event, ev.Paused):
+            if not self.interactive:
+                self.session.resume()  # nobody can press a key to go on; its Resumed follows
+                return
+            self.voice.flush()
+            out.append(view.Paused())
+        elif isinstance(event, ev.Resumed):
+            out.append(view.Resumed())
+        elif isinstance(event, ev.Finished):
+            finished = view.Finished(self._summary(event.status))
+            self._finished = finished
+            if self._record is not None:
+                self._record.finish(event.status, self.session.active_seconds)
+            out.append(finished)
+
+    def _cue_time(self, event: ev.CueDue) -> float:
+        steps = self.plan.steps
+        if event.index >= len(steps):
+            return self.plan.total_seconds
+        return steps[event.index].start + event.cue.at
+
+    def _summary(self, status: str) -> view.WorkoutSummary:
+        exercises = []
+        for row in self.tally.rows:
+            done = self.tally.done(row.exercise)
+            exercises.append(
+                view.ExerciseSummary(
+                    row.exercise,
+                    row.name,
+                    done.sets_done,
+                    row.sets_planned,
+                    done.reps_done,
+                    done.seconds_done,
+                )
+            )
+        return view.WorkoutSummary(
+            plan=self.plan,
+            status=status,
+            active_seconds=self.session.active_seconds,
+            routine_elapsed=self.session.state().routine_elapsed,
+            exercises=tuple(e for e in exercises if e.sets_planned),
+            left_early=self.left_early,
+            history_problems=tuple(self.history_problems),
+        )
+
+    # -- commands ---------------------------------------------------------------------------
+
+    def pause(self) -> None:
+        self.session.pause()  # its Paused silences the voice
+
+    def resume(self) -> None:
+        self.session.resume()
+
+    def toggle_pause(self) -> None:
+        if self.session.paused:
+            self.resume()
+        else:
+            self.pause()
+
+    def next_step(self) -> None:
+        if self.session.started and not self.session.finished:
+            self.voice.flush()
+        self.session.next_step()
+
+    def previous_step(self) -> None:
+        if self.session.started and not self.session.finished:
+            self.voice.flush()
+        self.session.previous_step()
+
+    def stop(self) -> None:
+        """Finish early: what was done is kept, the session is partial."""
+        if self.session.finished:
+            return
+        self.left_early = True
+        if self._voice is not None:
+            self.voice.flush()
+        if not self.session.started:
+            self._start_clock()
+        self.session.stop()
+
+    def set_muted(self, muted: bool) -> None:
+        if muted == self.muted:
+            return
+        self.muted = muted
+        self.voice.set_muted(muted)
+        self._inbox.put(view.MuteChanged(muted))
+        if self._save_mute is not None:
+            saver = self._save_mute
+            threading.Thread(
+                target=self._save_mute_quietly, args=(saver, muted), name="save-mute", daemon=True
+            ).start()
+
+    def _save_mute_quietly(self, saver: MuteSaver, muted: bool) -> None:
+        what = "Muted" if muted else "Sound on"
+        try:
+            saved = saver(muted)
+        except Exception as exc:  # the mute still holds for this workout
+            self._post(view.VoiceNotice(f"{what} for now, but not saved: {exc}"))
+            return
+        if not saved:
+            self._post(
+                view.VoiceNotice(f"{what} for now, but the settings file could not be saved.")
+            )
+
+    def toggle_mute(self) -> None:
+        self.set_muted(not self.muted)
+
+    def repeat(self) -> None:
+        self.voice.repeat()
+        self._inbox.put(view.Repeated(self.last_said))
+
+    def apply_settings(self, settings: Settings) -> None:
+        """New rate, volume, bell...; a new voice mode opens a new voice (unless pinned)."""
+        self.settings = settings
+        if self._voice is None or self._closed:
+            return
+        if self._pinned_mode is None and settings.voice != self._opened_mode:
+            old = self.voice
+            old.flush()  # the old voice must not talk over the new one
+            old.close(drain=0)
+            self._open_voice(settings.voice)
+        else:
+            self.voice.apply(settings)
+        if settings.muted != self.muted:
+            self.set_muted(settings.muted)
+
+    def rate(self, effort: int) -> None:
+        if self._record is not None:
+            self._record.rate(effort)
+
+    def close(self, *, silent: bool = False, drain: float = 6.0) -> None:
+        """End the run: a run still going is stopped and saved as partial, silently.
+
+        ``silent`` cuts the voice at once (quit); otherwise what is queued, the closing line
+        included, may play for up to ``drain`` seconds on the voice's own thread.
+        """
+        if self._closed:
+            return
+        if not self.session.finished and self.session.started:
+            self.left_early = True
+            self._closed = True  # from here nothing more is said
+            self.session.stop()
+            for event in self.session.poll():
+                self._route(event, [])
+        self._closed = True
+        if self._voice is not None:
+            if silent:
+                self.voice.flush()
+            self.voice.close(drain=0 if silent else drain)
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Block until the voice is quiet (only at exit: line mode's closing line)."""
+        return self._voice.wait_idle(timeout) if self._voice is not None else True
