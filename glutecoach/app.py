@@ -140,10 +140,10 @@ class GlutecoachApp(App[None]):
         self.settings_signal.publish(settings)
 
     def set_level(self, exercise: str, level: int, reason: str = "") -> bool:
-        """Save an exercise's level and tell every screen that shows plans; False if not saved."""
+        """Set an exercise's level and tell every screen that shows plans; False when it holds
+        only until glutecoach closes (it could not be saved)."""
         saved = bool(self.store.levels.set(exercise, level, reason))
-        if saved:
-            self.levels_signal.publish(exercise)
+        self.levels_signal.publish(exercise)
         return saved
 
     def binding_ids(self) -> set[str]:

@@ -63,6 +63,10 @@ class RoutinesScreen(CoachScreen):
         yield CoachFooter()
 
     def on_mount(self) -> None:
+        # Lead-in, tempo, equipment and levels change the plans: build them again when any
+        # screen saves one, so the preview and lengths never show a stale plan.
+        self.coach.settings_signal.subscribe(self, lambda _settings: self.load())
+        self.coach.levels_signal.subscribe(self, lambda _exercise: self.load())
         listing = self.query_one("#routine-list", OptionList)
         if listing.option_count:
             listing.highlighted = 0
@@ -83,7 +87,7 @@ class RoutinesScreen(CoachScreen):
         self.plan_errors.clear()
         for routine_id, routine in self.routines.items():
             try:
-                self.plans[routine_id] = make_plan(routine, self.app.store)  # type: ignore[attr-defined]
+                self.plans[routine_id] = make_plan(routine, self.coach.store)
             except Exception as exc:  # one unplannable routine must not hide the others
                 self.plan_errors[routine_id] = str(exc)
         options = []
@@ -268,9 +272,14 @@ class RoutinesScreen(CoachScreen):
         if routine_id is None:
             self.notify(f'There is no routine called "{wanted}".', severity="error")
             return
-        plan = self.plans.get(routine_id)
-        if plan is None:
-            self.notify(self.plan_errors.get(routine_id, "Cannot plan it."), severity="error")
+        from glutecoach.coach import make_plan
+
+        try:  # from the levels and settings of now, whatever the preview was built from
+            plan = make_plan(self.routines[routine_id], self.coach.store)
+        except Exception as exc:
+            self.notify(
+                self.plan_errors.get(routine_id, f"Cannot plan it: {exc}"), severity="error"
+            )
             return
         self.app.push_screen(WorkoutScreen(plan))
 
@@ -284,7 +293,3 @@ class RoutinesScreen(CoachScreen):
             for rid, routine in self.routines.items()
             if rid in self.plans
         ]
-
-    def settings_changed(self, settings: Any) -> None:
-        """Lead-in, tempo and equipment change the plans, so build them again."""
-        self.load()
