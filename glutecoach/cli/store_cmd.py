@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 from glutecoach.errors import UserError
 
+LEVEL_SAVE_WAIT = 10.0  # seconds `levels set` waits for another program's lock on history.db
+
 if TYPE_CHECKING:
     from glutecoach.engine.model import Exercise
     from glutecoach.store import Store
@@ -179,10 +181,11 @@ def cmd_levels_set(args: argparse.Namespace) -> int:
     try:
         old = store.levels.get(exercise.id)
         saved = store.levels.set(exercise.id, level)
-        why = store.levels.why_not_saved
     finally:
-        store.close()
-    if not saved:
+        # The save is queued; wait for it as long as a lock held elsewhere may last.
+        lost = store.close(drain=LEVEL_SAVE_WAIT)
+    why = store.levels.why_not_saved
+    if not saved or lost:
         print(f"glutecoach: the level could not be saved: {why}", file=sys.stderr)
         return 1
     print(f"{exercise.name}: level {old} -> {level} ({exercise.level(level).name})")

@@ -1,7 +1,8 @@
 """Levels: every progression ladder, where you are on it, and what the next rung changes.
 
-Moving a level here saves at once (``store.levels.set``) and posts ``LevelChanged`` so the
-app can rebuild any plan it holds. Suggestions from the rule are shown, never applied
+Moving a level here applies at once, queues its save (``store.levels.set``; a save that
+later fails is shown as a warning) and posts ``LevelChanged`` so the app can rebuild any
+plan it holds. Suggestions from the rule are shown, never applied
 until the user accepts one with a key.
 """
 
@@ -177,7 +178,7 @@ class LevelsScreen(CoachScreen):
             edge = "top" if level > len(ex.levels) else "first"
             self.notify(f"{ex.name} is already on its {edge} rung.", timeout=3)
             return
-        saved = levels.set(ex.id, level, reason)
+        saved = levels.set(ex.id, level, reason, on_notice=self._save_failed)
         self.coach.levels_signal.publish(ex.id)  # plans built from levels follow at once
         self.refresh_cards()
         self.post_message(self.LevelChanged(ex.id, level))
@@ -189,6 +190,12 @@ class LevelsScreen(CoachScreen):
                 f"{ex.name}: level {level} for now; not saved ({levels.why_not_saved}).",
                 severity="warning",
             )
+
+    def _save_failed(self, text: str) -> None:
+        """From the history writer's thread: a queued level save finally failed."""
+        # Not call_from_thread: that waits for the UI, which may itself be waiting for the
+        # writer to drain as the app closes.
+        self.coach.from_any_thread(lambda: self.notify(text, severity="warning"))
 
     def action_close(self) -> None:
         self.dismiss()

@@ -15,6 +15,7 @@ from glutecoach.store.db import Database, open_database
 from glutecoach.store.history import History, NoHistory, SessionRecord, SessionRow
 from glutecoach.store.levels import LevelStore, Suggestion
 from glutecoach.store.settings import Settings, SettingsError, SettingsStore
+from glutecoach.store.writer import DRAIN_SECONDS
 
 __all__ = [
     "History",
@@ -40,13 +41,19 @@ class Store:
     _db: Database | None = None
     _read_only: Database | None = None
 
-    def close(self) -> None:
+    def close(self, drain: float = DRAIN_SECONDS) -> list[str]:
+        """Write what is still queued (waiting at most ``drain`` s), then close.
+
+        Returns what could not be written (each already said once to whoever queued it).
+        """
+        lost: list[str] = []
         for db in (self._db, self._read_only):
             if db is not None:
-                db.close()
+                lost.extend(db.close(drain))
         self._db = self._read_only = None
         self.history.db = None
         self.levels.db = None
+        return lost
 
 
 def open_store(
@@ -71,6 +78,8 @@ def open_store(
         db, why, read_only = result.db, result.why_disabled, result.read_only
         if db is None:
             notices.append(f"History is off: {why}")
+        else:
+            db.on_notice = notices.append
     hist = History(db, why, on_notice=notices.append)
     hist.close_stale()
     levels = LevelStore(db, why, read_from=read_only)

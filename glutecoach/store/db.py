@@ -12,15 +12,18 @@ import contextlib
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from glutecoach.store.writer import DRAIN_SECONDS, HistoryWriter
+
 SQLITE_CORRUPT = 11
 SQLITE_NOTADB = 26
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_MS = 10_000  # opening and migrating only; writes go through ``HistoryWriter``
+READ_WAIT = 1.0  # how long a read waits for this process's own queued writes to land
 
 # Each entry moves the schema from version ``i`` to ``i + 1``. Never edit a shipped entry:
 # add a new one, so every old file walks the same path to the current schema.
@@ -99,19 +102,54 @@ class OpenResult:
 
 
 class Database:
-    """One connection, serialised by a lock so a worker thread and the UI can share it."""
+    """The file: one connection for reads (shared, serialised by a lock) and one writer.
 
-    def __init__(self, conn: sqlite3.Connection, path: Path, *, writable: bool = True) -> None:
+    Every write goes through ``writer`` (its own thread and connection), so no caller ever
+    waits for the disk or for a lock held by another program. Reads first let this
+    process's own queued writes land (for at most ``READ_WAIT`` s, and not at all while
+    the writer is held up by a lock), so a screen shows the session that just ended.
+    """
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        path: Path,
+        *,
+        writable: bool = True,
+        on_notice: Callable[[str], object] | None = None,
+    ) -> None:
         self.conn = conn
         self.path = path
         self.writable = writable
+        self.on_notice = on_notice
         self.lock = threading.RLock()
+        self._writer: HistoryWriter | None = None
+
+    @property
+    def writer(self) -> HistoryWriter:
+        if not self.writable:
+            raise HistoryUnavailable(f"{self.path} is open read-only")
+        with self.lock:
+            if self._writer is None:
+                self._writer = HistoryWriter(self.path, on_notice=self.on_notice)
+            return self._writer
+
+    def settle(self, timeout: float = READ_WAIT) -> bool:
+        """Let this process's queued writes land before a read; True when none are left."""
+        writer = self._writer
+        if writer is None or writer.pending == 0:
+            return True
+        if writer.waiting_on_lock:
+            return False
+        return writer.wait_idle(timeout)
 
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """A short ``BEGIN IMMEDIATE`` transaction: waits for another process, never interleaves."""
+        """A synchronous ``BEGIN IMMEDIATE`` transaction on the read connection, for tests
+        and tools only: the app writes through ``writer``."""
         if not self.writable:
             raise HistoryUnavailable(f"{self.path} is open read-only")
+        self.settle(DRAIN_SECONDS)
         with self.lock:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
@@ -123,12 +161,16 @@ class Database:
                 self.conn.execute("COMMIT")
 
     def query(self, sql: str, params: tuple[object, ...] = ()) -> list[tuple[Any, ...]]:
+        self.settle()
         with self.lock:
             return list(self.conn.execute(sql, params).fetchall())
 
-    def close(self) -> None:
+    def close(self, drain: float = DRAIN_SECONDS) -> list[str]:
+        """Drain the writer (at most ``drain`` s) and close; return what was not written."""
+        lost = self._writer.close(drain) if self._writer is not None else []
         with self.lock:
             self.conn.close()
+        return lost
 
 
 def _connect(path: Path, *, read_only: bool = False) -> sqlite3.Connection:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from glutecoach.engine.model import Plan
 from glutecoach.engine.progress import ExerciseDone, PlanTally
 from glutecoach.store.db import Database, HistoryUnavailable, utc_now
+from glutecoach.store.writer import DRAIN_SECONDS, Notices, SkipWrite
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -78,62 +79,78 @@ class SessionRow:
 
 
 class SessionRecord:
-    """The running session's row (a ``Recorder``). Its methods never raise: history must
-    not stop a workout. The run counts what was done (``PlanTally``) and hands the totals in."""
+    """The running session's row (a ``Recorder``). Every method only queues a write for the
+    history writer and returns at once; none raises. The run counts what was done
+    (``PlanTally``) and hands the totals in. ``session_id`` is None until the writer has
+    inserted the row (writes queued before then wait for it inside the writer)."""
 
-    def __init__(self, history: History | None = None, session_id: int | None = None) -> None:
+    def __init__(self, history: History | None = None, notices: Notices | None = None) -> None:
         self._history = history
-        self.id = session_id
+        self._notices = notices or Notices()
+        self.session_id: int | None = None
         self.finished = False
 
     @property
     def recording(self) -> bool:
-        return self._history is not None and self.id is not None and self._history.enabled
+        return self._history is not None and self._history.enabled
+
+    def _queue(self, what: str, write: Callable[[sqlite3.Connection, int], object]) -> None:
+        if self._history is None:
+            return
+
+        def action(conn: sqlite3.Connection) -> None:
+            if self.session_id is None:
+                raise SkipWrite("the session's start was not recorded")
+            write(conn, self.session_id)
+
+        self._history._submit(action, what, self._notices)
 
     def progress(self, done: ExerciseDone | None, active_seconds: float) -> None:
         if not self.recording:
             return
-        assert self._history is not None
         active = max(0.0, float(active_seconds))
-        now = utc_now()
+        now = utc_now()  # when the step ended, not when the write lands: a crash closes here
 
-        def write(conn: sqlite3.Connection) -> None:
+        def write(conn: sqlite3.Connection, sid: int) -> None:
             if done is not None:
                 conn.execute(
                     "UPDATE session_exercises SET sets_done=?, reps_done=?, seconds_done=? "
                     "WHERE session_id=? AND exercise=?",
-                    (done.sets_done, done.reps_done, done.seconds_done, self.id, done.exercise),
+                    (done.sets_done, done.reps_done, done.seconds_done, sid, done.exercise),
                 )
             conn.execute(
                 "UPDATE sessions SET active_seconds=?, updated_at=? "
                 "WHERE id=? AND ended_at IS NULL",
-                (active, now, self.id),
+                (active, now, sid),
             )
 
-        self._history._write(write)
+        self._queue("a finished step", write)
 
     def finish(self, status: str, active_seconds: float) -> None:
         if status not in STATUSES:
             status = "partial"
         if not self.recording:
             return
-        assert self._history is not None
         now = utc_now()
-        self._history._write(
-            lambda conn: conn.execute(
+        active = max(0.0, float(active_seconds))
+        self._queue(
+            "the session's end",
+            lambda conn, sid: conn.execute(
                 "UPDATE sessions SET status=?, active_seconds=?, ended_at=?, updated_at=? "
                 "WHERE id=?",
-                (status, max(0.0, float(active_seconds)), now, now, self.id),
-            )
+                (status, active, now, now, sid),
+            ),
         )
         self.finished = True
 
     def rate(self, effort: int) -> None:
         if effort not in EFFORTS or not self.recording:
             return
-        assert self._history is not None
-        self._history._write(
-            lambda conn: conn.execute("UPDATE sessions SET effort=? WHERE id=?", (effort, self.id))
+        self._queue(
+            "your effort rating",
+            lambda conn, sid: conn.execute(
+                "UPDATE sessions SET effort=? WHERE id=?", (effort, sid)
+            ),
         )
 
 
@@ -155,50 +172,60 @@ class History:
     def enabled(self) -> bool:
         return self.db is not None
 
-    def _disable(self, reason: str) -> None:
-        self.db = None
-        self.why_disabled = reason
-        if self._on_notice is not None:
-            self._on_notice(f"History is off: {reason}")
-
-    def _write(self, action: Callable[[sqlite3.Connection], object]) -> bool:
+    def _submit(
+        self,
+        action: Callable[[sqlite3.Connection], object],
+        what: str,
+        notices: Notices | None,
+        on_done: Callable[[], object] | None = None,
+    ) -> bool:
+        """Queue a write for the history writer; never blocks, never raises."""
         if self.db is None:
             return False
         try:
-            with self.db.write() as conn:
-                action(conn)
-        except (sqlite3.Error, HistoryUnavailable, OSError) as exc:
-            self._disable(f"writing {self.db.path} failed ({exc})")
+            writer = self.db.writer
+        except HistoryUnavailable:
             return False
-        return True
+        if notices is None and self._on_notice is not None:
+            notices = Notices(self._on_notice)
+        return writer.submit(action, what, notices, on_done=on_done)
+
+    def flush(self, timeout: float = DRAIN_SECONDS) -> bool:
+        """Wait (at most ``timeout`` s) until every queued write is on disk; True if so."""
+        if self.db is None or not self.db.writable:
+            return True
+        return self.db.writer.wait_idle(timeout)
 
     def begin(
-        self, plan: Plan, routine_name: str, on_notice: Callable[[str], None] | None = None
+        self, plan: Plan, routine_name: str, on_notice: Callable[[str], object] | None = None
     ) -> SessionRecord:
+        record = SessionRecord(self if self.db is not None else None, Notices(on_notice))
         if self.db is None:
-            return SessionRecord()
+            return record
         rows = PlanTally(plan).rows
         name = routine_name or plan.routine.name
-        session_id: list[int] = []
+        now = utc_now()
+        pid = os.getpid()
 
         def insert(conn: sqlite3.Connection) -> None:
-            now = utc_now()
             cur = conn.execute(
                 "INSERT INTO sessions (routine, routine_name, started_at, status, pid, updated_at)"
                 " VALUES (?, ?, ?, 'partial', ?, ?)",
-                (plan.routine.id, name, now, os.getpid(), now),
+                (plan.routine.id, name, now, pid, now),
             )
-            sid = int(cur.lastrowid or 0)
-            session_id.append(sid)
+            sid = inserted[0] = int(cur.lastrowid or 0)
             conn.executemany(
                 "INSERT INTO session_exercises (session_id, position, exercise, level, "
                 "sets_planned) VALUES (?, ?, ?, ?, ?)",
                 [(sid, r.position, r.exercise, r.level, r.sets_planned) for r in rows],
             )
 
-        if not self._write(insert):
-            return SessionRecord()
-        return SessionRecord(self, session_id[0])
+        def committed() -> None:
+            record.session_id = inserted[0]
+
+        inserted = [0]
+        self._submit(insert, "the session's start", record._notices, committed)
+        return record
 
     def close_stale(self, is_alive: Callable[[int], bool] | None = None) -> int:
         """End sessions whose process is gone (a crash): ``partial``, ended at their last step.
@@ -220,12 +247,14 @@ class History:
         ]
         if not stale:
             return 0
-        self._write(
+        self._submit(
             lambda conn: conn.executemany(
                 "UPDATE sessions SET status='partial', ended_at=COALESCE(updated_at, started_at)"
                 " WHERE id=? AND ended_at IS NULL",
                 stale,
-            )
+            ),
+            "closing sessions a crash left open",
+            None,
         )
         return len(stale)
 

@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 
 from glutecoach.engine.model import Exercise
 from glutecoach.store.db import Database, HistoryUnavailable, utc_now
+from glutecoach.store.writer import Notices
 
 UP_AFTER_SESSIONS = 3
 UP_WINDOW = timedelta(days=21)
@@ -87,8 +88,17 @@ class LevelStore:
     def get(self, exercise: str) -> int:
         return self._levels.get(exercise, 1)
 
-    def set(self, exercise: str, level: int, reason: str = "set by hand") -> bool:
-        """Set one level. Returns False when it could not be saved (it still applies now)."""
+    def set(
+        self,
+        exercise: str,
+        level: int,
+        reason: str = "set by hand",
+        on_notice: Callable[[str], object] | None = None,
+    ) -> bool:
+        """Set one level: it applies at once and its save is queued for the history writer
+        (so a locked database never freezes the screen). False when it cannot be saved at
+        all (history off); a save that later fails sets ``why_not_saved`` and is said once
+        through ``on_notice``."""
         if isinstance(level, bool) or not isinstance(level, int) or level < 1:
             raise ValueError(f"level must be a whole number from 1, not {level!r}")
         old = self.get(exercise)
@@ -97,24 +107,30 @@ class LevelStore:
         self._changed[exercise] = now
         if self.db is None:
             return False
+
+        def write(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT INTO levels (exercise, level, changed_at) VALUES (?, ?, ?) "
+                "ON CONFLICT(exercise) DO UPDATE SET level=excluded.level, "
+                "changed_at=excluded.changed_at",
+                (exercise, level, now),
+            )
+            conn.execute(
+                "INSERT INTO level_changes (exercise, old_level, new_level, changed_at, "
+                "reason) VALUES (?, ?, ?, ?, ?)",
+                (exercise, old, level, now, reason),
+            )
+
+        def failed(why: str) -> None:
+            self.why_not_saved = f"saving levels failed ({why})"
+
         try:
-            with self.db.write() as conn:
-                conn.execute(
-                    "INSERT INTO levels (exercise, level, changed_at) VALUES (?, ?, ?) "
-                    "ON CONFLICT(exercise) DO UPDATE SET level=excluded.level, "
-                    "changed_at=excluded.changed_at",
-                    (exercise, level, now),
-                )
-                conn.execute(
-                    "INSERT INTO level_changes (exercise, old_level, new_level, changed_at, "
-                    "reason) VALUES (?, ?, ?, ?, ?)",
-                    (exercise, old, level, now, reason),
-                )
-        except (sqlite3.Error, HistoryUnavailable) as exc:
-            self.why_not_saved = f"saving levels failed ({exc})"
-            self.db = None
+            writer = self.db.writer
+        except HistoryUnavailable as exc:
+            self.why_not_saved = str(exc)
             return False
-        return True
+        notices = Notices(on_notice) if on_notice is not None else None
+        return writer.submit(write, f"{exercise} at level {level}", notices, on_failed=failed)
 
     def changes(self, exercise: str | None = None) -> list[LevelChange]:
         if self.db is None:

@@ -31,7 +31,7 @@ def record_session(
     if when:
         assert store.history.db is not None
         with store.history.db.write() as conn:
-            conn.execute("UPDATE sessions SET started_at=? WHERE id=?", (when, record.id))
+            conn.execute("UPDATE sessions SET started_at=? WHERE id=?", (when, record.session_id))
     store.close()
 
 

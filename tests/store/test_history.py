@@ -64,6 +64,7 @@ def test_progress_is_on_disk_after_every_step(store: Store, home: Path) -> None:
     plan = make_plan()
     record = store.history.begin(plan, "Test routine")
     run_all(record, plan, upto=4)  # lead-in, bridge set 1, rest, bridge set 2
+    assert store.history.flush(timeout=1.0)  # queued writes land within moments
     other = sqlite3.connect(home / "history.db")
     done = other.execute(
         "SELECT sets_done FROM session_exercises WHERE exercise='glute-bridge'"
@@ -107,6 +108,7 @@ run_all(record, plan, upto=6)
 print("ready", flush=True)
 time.sleep(60)
 """
+KEPT_AFTER = 1.0  # the README's promise: a step that ended this long before a kill is kept
 
 
 def test_kill_9_mid_run_leaves_a_partial_session_with_finished_steps(home: Path) -> None:
@@ -116,6 +118,7 @@ def test_kill_9_mid_run_leaves_a_partial_session_with_finished_steps(home: Path)
     )
     assert child.stdout is not None
     assert child.stdout.readline().strip() == "ready"
+    time.sleep(KEPT_AFTER)
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=10)
 

@@ -28,7 +28,7 @@ def add_session(
     when = (datetime.now(UTC) - timedelta(days=days_ago)).replace(microsecond=0).isoformat()
     assert store.history.db is not None
     with store.history.db.write() as conn:
-        conn.execute("UPDATE sessions SET started_at=? WHERE id=?", (when, record.id))
+        conn.execute("UPDATE sessions SET started_at=? WHERE id=?", (when, record.session_id))
 
 
 def bridge_suggestion(store: Store) -> tuple[int, int] | None:
@@ -40,6 +40,7 @@ def test_default_level_is_one_and_set_persists_with_a_log(store: Store) -> None:
     assert store.levels.get("glute-bridge") == 1
     assert store.levels.current() == {}
     assert store.levels.set("glute-bridge", 3) is True
+    assert store.history.flush()  # the save is queued; another store reads the file
     again = open_store()
     assert again.levels.get("glute-bridge") == 3
     assert again.levels.current() == {"glute-bridge": 3}

@@ -48,7 +48,7 @@ def add(store: Store, days_ago: int, level: int = 1, effort: int | None = None) 
     with store.history.db.write() as conn:
         conn.execute(
             "UPDATE sessions SET started_at=? WHERE id=?",
-            (when.replace(microsecond=0).isoformat(), record.id),
+            (when.replace(microsecond=0).isoformat(), record.session_id),
         )
 
 
