@@ -17,11 +17,14 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from glutecoach.engine.model import Cue, CueKind, Step, StepKind
+from glutecoach.engine.describe import step_text
+from glutecoach.engine.model import Cue, CueKind, Step
 from glutecoach.store.settings import VOICE_MODES, Settings
+from glutecoach.voice.captions import CaptionsOnly
 from glutecoach.voice.channels import BEL, notification
 from glutecoach.voice.doctor import in_ssh
 from glutecoach.voice.policy import Action, CuePolicy, Cut, Drop, Play
+from glutecoach.workout.ports import Clock, Speaker
 
 RELAY_ENV = "GLUTECOACH_RELAY"
 RELAY_TOKEN_ENV = "GLUTECOACH_RELAY_TOKEN"
@@ -33,25 +36,8 @@ StateCallback = Callable[[str], Any]
 NoticeCallback = Callable[[str], Any]
 
 
-def step_text(step: Step, exercise_name: str) -> str:
-    """What a desktop notification says when a step starts: short, for a glance."""
-    name = exercise_name or "next exercise"
-    if step.kind == StepKind.WORK:
-        text = name
-        if step.sets and step.sets > 1 and step.set:
-            text += f", set {step.set} of {step.sets}"
-        if step.side:
-            text += f", {step.side} side"
-        return text
-    if step.kind == StepKind.SWITCH:
-        return "Switch sides"
-    if step.kind == StepKind.REST:
-        return "Rest"
-    return f"Next up: {name}"
-
-
 class Voice:
-    """See CONTRACTS.md. Build it with :func:`make_voice`."""
+    """The real :class:`~glutecoach.workout.ports.Speaker`. Build it with :func:`make_voice`."""
 
     def __init__(
         self,
@@ -61,7 +47,7 @@ class Voice:
         write_terminal: Writer | None = None,
         on_state: StateCallback | None = None,
         on_notice: NoticeCallback | None = None,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Clock = time.monotonic,
         cache_dir: Path | None = None,
         relay: str | None = None,
         relay_token: str | None = None,
@@ -446,20 +432,31 @@ def make_voice(
     write_terminal: Writer | None = None,
     on_state: StateCallback | None = None,
     on_notice: NoticeCallback | None = None,
-    clock: Callable[[], float] = time.monotonic,
+    clock: Clock = time.monotonic,
     cache_dir: Path | None = None,
-) -> Voice:
+) -> Speaker:
     """The voice for ``mode`` (auto|speech|relay|captions|off), already starting.
 
-    Returns at once; a worker or relay that cannot be reached turns into captions + bell
-    later, with one notice saying why.
+    Returns at once and never raises (a :class:`~glutecoach.workout.ports.VoiceFactory`):
+    a worker or relay that cannot be reached turns into captions + bell later, and a voice
+    that cannot even be built is captions + bell now; either way one notice says why.
     """
-    return Voice(
-        mode,
-        settings,
-        write_terminal=write_terminal,
-        on_state=on_state,
-        on_notice=on_notice,
-        clock=clock,
-        cache_dir=cache_dir,
-    ).start()
+    try:
+        return Voice(
+            mode,
+            settings,
+            write_terminal=write_terminal,
+            on_state=on_state,
+            on_notice=on_notice,
+            clock=clock,
+            cache_dir=cache_dir,
+        ).start()
+    except Exception as exc:  # the workout goes on in captions rather than not at all
+        reason = str(exc) or type(exc).__name__
+        if on_notice is not None:
+            with contextlib.suppress(Exception):
+                on_notice(
+                    f"The voice could not start ({reason}); "
+                    "showing captions and ringing the bell instead."
+                )
+        return CaptionsOnly(settings, write_terminal=write_terminal, reason=reason)
