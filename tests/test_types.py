@@ -1,4 +1,4 @@
-"""engine/ and store/ stay mypy --strict clean (the config is in pyproject.toml)."""
+"""engine/, store/, voice/ and workout/ stay mypy --strict clean (the config is in pyproject.toml)."""
 
 from __future__ import annotations
 

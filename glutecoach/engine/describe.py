@@ -52,3 +52,21 @@ def describe_step(plan: Plan, step: Step) -> str:
         if step.reps:
             parts.append(f"{step.reps} reps")
     return ", ".join(parts)
+
+
+def step_text(step: Step, exercise_name: str) -> str:
+    """What a desktop notification says when a step starts: short, for a glance
+    ("Clamshell, set 1 of 2, left side", "Switch sides", "Next up: Glute bridge")."""
+    name = exercise_name or "next exercise"
+    if step.kind is StepKind.WORK:
+        text = name
+        if step.sets and step.sets > 1 and step.set:
+            text += f", set {step.set} of {step.sets}"
+        if step.side:
+            text += f", {step.side} side"
+        return text
+    if step.kind is StepKind.SWITCH:
+        return "Switch sides"
+    if step.kind is StepKind.REST:
+        return "Rest"
+    return f"Next up: {name}"

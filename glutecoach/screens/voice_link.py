@@ -1,15 +1,16 @@
-"""Connects the workout screen to the voice, and stands in when the voice can't be had.
+"""Connects the workout screen to the voice: the band's words and closing without waiting.
 
-The voice package may be missing or fail to start (no audio, no engine); the workout must
-still run, so anything that goes wrong here becomes captions-only with a notice.
+A voice that cannot start is the voice package's business (``make_voice`` never raises: it
+turns into captions with a notice), so nothing here guards against it.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from typing import Any
 
 from glutecoach.store.settings import Settings
+from glutecoach.workout.ports import Speaker, VoiceFactory
 
 STATE_WORDS = {
     "speaking": "voice: speaking",
@@ -21,71 +22,31 @@ STATE_WORDS = {
 }
 
 
-class CaptionsOnly:
-    """A voice that only shows words on screen (the screen draws the captions itself)."""
-
-    mode = "captions"
-
-    def __init__(self, muted: bool = False) -> None:
-        self.state = "captions"
-        self._muted = muted
-
-    def cue(self, cue: Any, due: float | None = None) -> None:
-        pass
-
-    def step_changed(self, step: Any, next_step: Any, exercise_name: str) -> None:
-        pass
-
-    def flush(self) -> None:
-        pass
-
-    def set_muted(self, muted: bool) -> None:
-        self._muted = muted
-
-    def repeat(self) -> None:
-        pass
-
-    def apply(self, settings: Settings) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
 def open_voice(
     mode: str,
     settings: Settings,
     *,
-    factory: Callable[..., Any] | None,
+    factory: VoiceFactory | None,
     write_terminal: Callable[[str], None],
     on_state: Callable[[str], None],
     on_notice: Callable[[str], None],
     clock: Callable[[], float],
-) -> Any:
+) -> Speaker:
     if factory is None:
-        try:
-            from glutecoach.voice import make_voice as factory
-        except ImportError:
-            if mode not in ("captions", "off"):
-                on_notice("Speech is not available in this build; showing captions instead.")
-            return CaptionsOnly()
-    try:
-        return factory(
-            mode,
-            settings,
-            write_terminal=write_terminal,
-            on_state=on_state,
-            on_notice=on_notice,
-            clock=clock,
-        )
-    except Exception as exc:  # the workout goes on in captions rather than not at all
-        on_notice(f"The voice could not start ({exc}); showing captions instead.")
-        return CaptionsOnly()
+        from glutecoach.voice import make_voice
+
+        factory = make_voice
+    return factory(
+        mode,
+        settings,
+        write_terminal=write_terminal,
+        on_state=on_state,
+        on_notice=on_notice,
+        clock=clock,
+    )
 
 
-def close_soon(voice: Any) -> None:
+def close_soon(voice: Speaker) -> None:
     """Close a voice without holding up the screen: ``close()`` may wait up to 2 s for its
     thread. Not a daemon thread, so quitting still waits for the speech worker to stop."""
-    import threading
-
     threading.Thread(target=voice.close, name="voice-close").start()

@@ -1,9 +1,10 @@
 """The one voice the TUI and ``run --plain`` talk to: ``make_voice(mode, settings, ...)``.
 
-Every method returns at once. Work happens on one background thread that owns the cue
-policy and the speaker (the speech worker process or a relay connection), so a slow or
-dead speaker can never hold up the caller's timer. Callbacks (``on_state``, ``on_notice``)
-may run on that thread.
+Every method returns at once. Work happens on one background thread, the driver here, that
+owns the cue policy, mute, the bell, notifications and falling back to captions; what makes
+sound is a backend behind ``backend.Backend`` (the speech worker, the relay, or nothing), so
+a slow or dead speaker can never hold up the caller's timer. Callbacks (``on_state``,
+``on_notice``) may run on that thread.
 """
 
 from __future__ import annotations
@@ -17,41 +18,27 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from glutecoach.engine.model import Cue, CueKind, Step, StepKind
+from glutecoach.engine.describe import step_text
+from glutecoach.engine.model import Cue, CueKind, Step
 from glutecoach.store.settings import VOICE_MODES, Settings
+from glutecoach.voice.backend import Backend, Silent
+from glutecoach.voice.captions import CaptionsOnly
 from glutecoach.voice.channels import BEL, notification
 from glutecoach.voice.doctor import in_ssh
 from glutecoach.voice.policy import Action, CuePolicy, Cut, Drop, Play
+from glutecoach.voice.relay_backend import RELAY_ENV, RELAY_TOKEN_ENV, RelayBackend
+from glutecoach.voice.speech import WorkerBackend
+from glutecoach.workout.ports import Clock, Speaker
 
-RELAY_ENV = "GLUTECOACH_RELAY"
-RELAY_TOKEN_ENV = "GLUTECOACH_RELAY_TOKEN"
 TICK = 0.05  # how often stale queued cues are looked at while something is pending
-MAX_PLAY_FAILURES = 3
 
 Writer = Callable[[str], Any]
 StateCallback = Callable[[str], Any]
 NoticeCallback = Callable[[str], Any]
 
 
-def step_text(step: Step, exercise_name: str) -> str:
-    """What a desktop notification says when a step starts: short, for a glance."""
-    name = exercise_name or "next exercise"
-    if step.kind == StepKind.WORK:
-        text = name
-        if step.sets and step.sets > 1 and step.set:
-            text += f", set {step.set} of {step.sets}"
-        if step.side:
-            text += f", {step.side} side"
-        return text
-    if step.kind == StepKind.SWITCH:
-        return "Switch sides"
-    if step.kind == StepKind.REST:
-        return "Rest"
-    return f"Next up: {name}"
-
-
 class Voice:
-    """See CONTRACTS.md. Build it with :func:`make_voice`."""
+    """The real :class:`~glutecoach.workout.ports.Speaker`. Build it with :func:`make_voice`."""
 
     def __init__(
         self,
@@ -61,7 +48,7 @@ class Voice:
         write_terminal: Writer | None = None,
         on_state: StateCallback | None = None,
         on_notice: NoticeCallback | None = None,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Clock = time.monotonic,
         cache_dir: Path | None = None,
         relay: str | None = None,
         relay_token: str | None = None,
@@ -86,18 +73,13 @@ class Voice:
         self.muted = settings.muted
         self.bell = settings.bell
         self.notify = settings.notify
-        self.engine: dict[str, Any] = {}  # what the worker said when ready
+        self.engine: dict[str, Any] = {}  # what the speech worker said when ready
         self.notices: list[str] = []
         self.dropped: list[tuple[str, str]] = []  # (text, reason), for tests and the log
         self.fallback_reason = ""
         self._policy = CuePolicy(available=False)
-        self._worker: Any = None
-        self._generation = 0
-        self._restarts = 0
-        self._play_failures = 0
-        self._relay: Any = None
+        self._backend: Backend = Silent(self.mode)  # the real one is opened on the thread
         self._last: Cue | None = None
-        self._pending_prepare: list[str] = []
         self._inbox: queue.Queue[tuple[Any, ...]] = queue.Queue()
         self._cond = threading.Condition()
         self._unhandled = 0  # caller requests posted but not yet handled
@@ -209,7 +191,7 @@ class Voice:
                 if self._handle(item) is False:
                     return
             except Exception as exc:  # a voice bug must not end the workout
-                self._fall_back(f"the voice hit an internal error ({exc})")
+                self.fall_back(f"the voice hit an internal error ({exc})")
             finally:
                 with self._cond:
                     if call:
@@ -219,20 +201,16 @@ class Voice:
 
     def _begin(self) -> None:
         if self.mode == "relay":
-            self._connect_relay()
+            self._backend = RelayBackend(self, self._relay_addr, self._relay_token)
         elif self.mode == "speech":
-            from glutecoach.voice import engine
-
-            info = engine.locate()
-            if not info.ok:
-                self._fall_back(info.detail)
-            else:
-                self._start_worker()
+            self._backend = WorkerBackend(self, self._cache_dir)
+        self._backend.open()
         self._set_state(self._resting_state())
 
     def _handle(self, item: tuple[Any, ...]) -> bool:
         kind = item[0]
         now = self._clock()
+        backend = self._backend
         if kind == "close":
             self._shutdown()
             return False
@@ -242,12 +220,10 @@ class Voice:
                 self._last = cue
             if self.muted:
                 return True
-            if self.mode == "speech":
+            if backend.paced:
                 self._do(self._policy.offer(cue, item[2], now))
-            elif self.mode == "relay":
-                self._relay_send(
-                    op="cue", text=cue.text, kind=str(cue.kind), late=round(now - item[2], 3)
-                )
+            else:
+                backend.cue(cue, now - item[2])
         elif kind == "repeat":
             if self._last is not None and not self.muted:
                 self._handle(("cue", self._last, now))
@@ -260,131 +236,50 @@ class Voice:
         elif kind == "apply":
             s: Settings = item[1]
             self.settings = s
-            if self._worker is not None:
-                self._worker.send(op="config", voice=s.voice_id, rate=s.rate, volume=s.volume)
+            backend.configure(s)
         elif kind == "prepare":
-            if self._worker is not None:
-                self._worker.send(op="prerender", texts=item[1])
-            else:
-                self._pending_prepare.extend(item[1])
-        elif kind == "worker":
-            if item[1] == self._generation:
-                self._worker_event(item[2], now)
-        elif kind == "relay-gone" and self.mode == "relay" and item[1] is self._relay:
-            self._fall_back(f"the speech relay at {self._relay_addr} went away")
+            backend.prepare(item[1])
+        elif kind == "backend" and item[1] is backend:  # not one the voice has left
+            backend.event(item[2], now)
         return True
 
     def _flush(self) -> None:
-        if self.mode == "speech":
+        if self._backend.paced:
             self._do(self._policy.flush())
-        elif self.mode == "relay":
-            self._relay_send(op="flush")
+        else:
+            self._backend.flush()
 
     def _do(self, actions: list[Action]) -> None:
         for action in actions:
             if isinstance(action, Play):
                 u = action.utterance
-                if self._worker is not None:
-                    self._worker.send(op="say", id=u.id, text=u.text)
+                self._backend.play(u.id, u.text)
             elif isinstance(action, Cut):
-                if self._worker is not None:
-                    self._worker.send(op="stop")
+                self._backend.cut()
             elif isinstance(action, Drop):
                 self.dropped.append((action.utterance.text, action.reason))
         if self.mode == "speech" and not self.muted and self._policy.speaking is None:
-            self._set_state("idle")  # "speaking" waits for the worker's "started"
+            self._set_state("idle")  # "speaking" waits for the backend's "started"
 
-    # ----------------------------------------------------------------- speech worker
+    # ----------------------------------------------------------------- what backends call
 
-    def _start_worker(self) -> None:
-        from glutecoach.voice.client import WorkerClient
-        from glutecoach.voice.synth import default_cache_dir
+    def post(self, backend: Backend, event: Any) -> None:
+        self._inbox.put(("backend", backend, event))
 
-        self._generation += 1
-        generation = self._generation
-        s = self.settings
-        self._worker = WorkerClient(
-            lambda ev: self._inbox.put(("worker", generation, ev)),
-            cache_dir=self._cache_dir or default_cache_dir(),
-            voice_id=s.voice_id,
-            rate=s.rate,
-            volume=s.volume,
-        )
-        try:
-            self._worker.start()
-        except OSError as exc:
-            self._worker = None
-            self._fall_back(f"the speech worker could not start ({exc})")
-            return
-        if self._pending_prepare:
-            self._worker.send(op="prerender", texts=self._pending_prepare)
-            self._pending_prepare = []
+    def ready(self, now: float) -> None:
+        self._do(self._policy.ready(now))
 
-    def _worker_event(self, ev: dict[str, Any], now: float) -> None:
-        name = ev.get("ev")
-        if name == "ready":
-            self.engine = ev
-            if not ev.get("output"):
-                why = f"no sound output here ({ev.get('output_how', 'unknown')})"
-                if self.requested == "auto":
-                    self._fall_back(why)
-                    return
-                self._notice(f"Speaking anyway, as asked, but {why}.")
-            if ev.get("voice_known") is False:
-                self._notice(
-                    f"The voice {self.settings.voice_id!r} is not installed; using the "
-                    "default voice. `glutecoach voices` lists the ones you have."
-                )
-            self._do(self._policy.ready(now))
-        elif name == "started":
-            self._play_failures = 0
-            if self._policy.speaking is not None and self._policy.speaking.id == ev.get("id"):
-                self._set_state("speaking")
-        elif name == "finished":
-            self._do(self._policy.finished(int(ev.get("id", -1)), now))
-        elif name == "failed":
-            if ev.get("fatal"):
-                self._fall_back(str(ev.get("error", "the speech engine failed")))
-                return
-            self._play_failures += 1
-            if self._play_failures >= MAX_PLAY_FAILURES:
-                self._fall_back(f"sound could not be played ({ev.get('error')})")
-                return
-            self._do(self._policy.finished(int(ev.get("id") or -1), now))
-        elif name == "exit" and not ev.get("expected"):
-            self._worker = None
-            self._do(self._policy.reset(available=False))
-            if self._restarts < 1:
-                self._restarts += 1
-                self._start_worker()
-            else:
-                self._fall_back("the speech worker stopped twice")
+    def started(self, uid: int) -> None:
+        if self._policy.speaking is not None and self._policy.speaking.id == uid:
+            self._set_state("speaking")
 
-    # ----------------------------------------------------------------- relay
+    def finished(self, uid: int, now: float) -> None:
+        self._do(self._policy.finished(uid, now))
 
-    def _connect_relay(self) -> None:
-        from glutecoach.voice.relay import RelayClient, RelayError
+    def lost(self) -> None:
+        self._do(self._policy.reset(available=False))
 
-        if not self._relay_addr:
-            self._fall_back(f"no relay address ({RELAY_ENV} is not set)")
-            return
-        client = RelayClient(self._relay_addr, self._relay_token)
-        try:
-            client.connect(on_gone=lambda: self._inbox.put(("relay-gone", client)))
-        except RelayError as exc:
-            self._fall_back(str(exc))
-            return
-        self._relay = client
-
-    def _relay_send(self, **msg: Any) -> None:
-        if self._relay is None:
-            return
-        if not self._relay.send(msg):
-            self._fall_back(f"the speech relay at {self._relay_addr} went away")
-
-    # ----------------------------------------------------------------- fallback
-
-    def _fall_back(self, reason: str) -> None:
+    def fall_back(self, reason: str) -> None:
         """Captions + bell from here on; say why, once."""
         if self.mode in ("captions", "off") and self.fallback_reason:
             return
@@ -393,30 +288,23 @@ class Voice:
         self.mode = "captions"
         self.bell = True
         self._policy.reset(available=False)
-        self._stop_speakers()
+        backend, self._backend = self._backend, Silent("captions")
+        backend.close()
         what = {"relay": "The speech relay is off", "speech": "Speech is off"}.get(
             was, "Speech is off"
         )
         hint = " `glutecoach doctor` explains."
         if was != "relay" and in_ssh():
             hint = " Over SSH, `glutecoach relay` on your own computer can speak for you."
-        self._notice(f"{what}: {reason}. Showing captions and ringing the bell instead.{hint}")
+        self.notice(f"{what}: {reason}. Showing captions and ringing the bell instead.{hint}")
         self._set_state("captions")
-
-    def _stop_speakers(self) -> None:
-        worker, self._worker = self._worker, None
-        self._generation += 1
-        if worker is not None:
-            worker.close()
-        relay, self._relay = self._relay, None
-        if relay is not None:
-            relay.close()
 
     def _shutdown(self) -> None:
         self._policy.reset(available=False)
-        self._stop_speakers()
+        backend, self._backend = self._backend, Silent(self.mode)
+        backend.close()
 
-    def _notice(self, text: str) -> None:
+    def notice(self, text: str) -> None:
         self.notices.append(text)
         if self._on_notice is not None:
             with contextlib.suppress(Exception):
@@ -449,20 +337,31 @@ def make_voice(
     write_terminal: Writer | None = None,
     on_state: StateCallback | None = None,
     on_notice: NoticeCallback | None = None,
-    clock: Callable[[], float] = time.monotonic,
+    clock: Clock = time.monotonic,
     cache_dir: Path | None = None,
-) -> Voice:
+) -> Speaker:
     """The voice for ``mode`` (auto|speech|relay|captions|off), already starting.
 
-    Returns at once; a worker or relay that cannot be reached turns into captions + bell
-    later, with one notice saying why.
+    Returns at once and never raises (a :class:`~glutecoach.workout.ports.VoiceFactory`):
+    a worker or relay that cannot be reached turns into captions + bell later, and a voice
+    that cannot even be built is captions + bell now; either way one notice says why.
     """
-    return Voice(
-        mode,
-        settings,
-        write_terminal=write_terminal,
-        on_state=on_state,
-        on_notice=on_notice,
-        clock=clock,
-        cache_dir=cache_dir,
-    ).start()
+    try:
+        return Voice(
+            mode,
+            settings,
+            write_terminal=write_terminal,
+            on_state=on_state,
+            on_notice=on_notice,
+            clock=clock,
+            cache_dir=cache_dir,
+        ).start()
+    except Exception as exc:  # the workout goes on in captions rather than not at all
+        reason = str(exc) or type(exc).__name__
+        if on_notice is not None:
+            with contextlib.suppress(Exception):
+                on_notice(
+                    f"The voice could not start ({reason}); "
+                    "showing captions and ringing the bell instead."
+                )
+        return CaptionsOnly(settings, write_terminal=write_terminal, reason=reason)

@@ -10,12 +10,12 @@ from glutecoach.store.settings import Settings
 
 
 class RecordingVoice:
-    """Same interface as :class:`glutecoach.voice.facade.Voice`; ``calls`` lists every call
-    in order as ``(method, *args)``, and ``cues`` just the cues."""
+    """A :class:`~glutecoach.workout.ports.Speaker` that only records: ``calls`` lists every
+    call in order as ``(method, *args)``, and ``cues`` just the cues."""
 
     def __init__(self, mode: str = "captions", settings: Settings | None = None) -> None:
-        self.mode = mode
-        self.state = "captions" if mode == "captions" else ("off" if mode == "off" else "idle")
+        self.mode: str = mode
+        self.state: str = mode if mode in ("captions", "off") else "idle"
         self.settings = settings or Settings()
         self.muted = self.settings.muted
         self.calls: list[tuple[Any, ...]] = []

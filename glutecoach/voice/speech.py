@@ -1,0 +1,140 @@
+"""The speech-worker backend: real speech from the worker process (``worker.py``).
+
+Plays what the driver's cue policy picks, one utterance at a time, and turns the worker's
+events into the driver's ``ready`` / ``started`` / ``finished`` / ``lost``. A worker that
+dies is started once more; a second death, a fatal engine error or repeated play failures
+fall back to captions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from glutecoach.engine.model import Cue
+from glutecoach.store.settings import Settings
+from glutecoach.voice.backend import Host
+
+MAX_PLAY_FAILURES = 3
+
+
+class WorkerBackend:
+    mode = "speech"
+    paced = True
+
+    def __init__(self, host: Host, cache_dir: Path | None = None) -> None:
+        self._host = host
+        self._cache_dir = cache_dir
+        self._client: Any = None  # a WorkerClient once started
+        self._generation = 0
+        self._restarts = 0
+        self._play_failures = 0
+        self._pending_prepare: list[str] = []
+
+    def open(self) -> None:
+        from glutecoach.voice import engine
+
+        info = engine.locate()
+        if not info.ok:
+            self._host.fall_back(info.detail)
+        else:
+            self._start()
+
+    def _start(self) -> None:
+        from glutecoach.voice.client import WorkerClient
+        from glutecoach.voice.synth import default_cache_dir
+
+        self._generation += 1
+        generation = self._generation
+        s = self._host.settings
+        self._client = WorkerClient(
+            lambda ev: self._host.post(self, (generation, ev)),
+            cache_dir=self._cache_dir or default_cache_dir(),
+            voice_id=s.voice_id,
+            rate=s.rate,
+            volume=s.volume,
+        )
+        try:
+            self._client.start()
+        except OSError as exc:
+            self._client = None
+            self._host.fall_back(f"the speech worker could not start ({exc})")
+            return
+        if self._pending_prepare:
+            self._client.send(op="prerender", texts=self._pending_prepare)
+            self._pending_prepare = []
+
+    def event(self, event: Any, now: float) -> None:
+        generation, ev = event
+        if generation != self._generation:
+            return
+        host = self._host
+        name = ev.get("ev")
+        if name == "ready":
+            host.engine = ev
+            if not ev.get("output"):
+                why = f"no sound output here ({ev.get('output_how', 'unknown')})"
+                if host.requested == "auto":
+                    host.fall_back(why)
+                    return
+                host.notice(f"Speaking anyway, as asked, but {why}.")
+            if ev.get("voice_known") is False:
+                host.notice(
+                    f"The voice {host.settings.voice_id!r} is not installed; using the "
+                    "default voice. `glutecoach voices` lists the ones you have."
+                )
+            host.ready(now)
+        elif name == "started":
+            self._play_failures = 0
+            host.started(int(ev.get("id", -1)))
+        elif name == "finished":
+            host.finished(int(ev.get("id", -1)), now)
+        elif name == "failed":
+            if ev.get("fatal"):
+                host.fall_back(str(ev.get("error", "the speech engine failed")))
+                return
+            self._play_failures += 1
+            if self._play_failures >= MAX_PLAY_FAILURES:
+                host.fall_back(f"sound could not be played ({ev.get('error')})")
+                return
+            host.finished(int(ev.get("id") or -1), now)
+        elif name == "exit" and not ev.get("expected"):
+            self._client = None
+            host.lost()
+            if self._restarts < 1:
+                self._restarts += 1
+                self._start()
+            else:
+                host.fall_back("the speech worker stopped twice")
+
+    def cue(self, cue: Cue, late: float) -> None:
+        pass  # paced: the driver's policy calls play()
+
+    def play(self, uid: int, text: str) -> None:
+        if self._client is not None:
+            self._client.send(op="say", id=uid, text=text)
+
+    def cut(self) -> None:
+        if self._client is not None:
+            self._client.send(op="stop")
+
+    def flush(self) -> None:
+        pass  # the driver's policy cuts what plays
+
+    def prepare(self, texts: list[str]) -> None:
+        if self._client is not None:
+            self._client.send(op="prerender", texts=texts)
+        else:
+            self._pending_prepare.extend(texts)
+
+    def configure(self, settings: Settings) -> None:
+        if self._client is not None:
+            self._client.send(
+                op="config", voice=settings.voice_id, rate=settings.rate, volume=settings.volume
+            )
+
+    def close(self) -> None:
+        client, self._client = self._client, None
+        self._generation += 1
+        if client is not None:
+            client.close()
