@@ -195,13 +195,13 @@ def run_plain(routine_id: str, *, voice: str | None = None, record: bool = True)
             keyboard.close()
         signal.signal(signal.SIGTERM, previous)
         run.close()  # stops and saves a run still going; the closing line may still play
-        store.close()
+        lost = store.close()  # waits (briefly) for history writes still queued
     state = run.state()
     line = (
         f"Session {status}: {mmss(run.session.active_seconds)} active, "
         f"{mmss(state.routine_elapsed)} of {mmss(plan.total_seconds)} of the routine."
     )
-    if run.history_problems:
-        line += " History may not have all of it: " + run.history_problems[-1]
+    if lost:
+        line += f" History could not save {len(lost)} of its updates ({lost[-1]})."
     print(line)
     return 0

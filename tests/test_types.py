@@ -1,4 +1,4 @@
-"""engine/, store/, voice/ and workout/ stay mypy --strict clean (the config is in pyproject.toml)."""
+"""engine/, store/, voice/ and workout/ stay mypy --strict clean (config: pyproject.toml)."""
 
 from __future__ import annotations
 

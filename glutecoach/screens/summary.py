@@ -77,13 +77,6 @@ class SummaryScreen(CoachScreen):
         parts: list[Any] = [head, Text(), table]
         if not self.run.history_enabled:
             parts.append(Text(f"\nNot saved: {self.run.history_why_disabled}", style="dim"))
-        elif result.history_problems:
-            parts.append(
-                Text(
-                    f"\nHistory may be missing some of this: {result.history_problems[-1]}",
-                    style="dim",
-                )
-            )
         self.query_one("#done-list", Static).update(Group(*parts))
         self._show_rating()
         self._load_suggestions()

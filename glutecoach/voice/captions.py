@@ -63,6 +63,9 @@ class CaptionsOnly:
         self.notify = settings.notify
         self.muted = settings.muted
 
+    def wait_ready(self, timeout: float = 0.0) -> bool:
+        return True  # nothing to get ready: captions show the moment a cue is due
+
     def wait_idle(self, timeout: float = 10.0) -> bool:
         return True
 

@@ -8,7 +8,7 @@ write has been queued.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from glutecoach.engine.model import Cue, CueKind, Plan, Step
 
@@ -107,7 +107,6 @@ class WorkoutSummary:
     routine_elapsed: float
     exercises: tuple[ExerciseSummary, ...] = ()
     left_early: bool = False
-    history_problems: tuple[str, ...] = field(default=())
 
 
 @dataclass(frozen=True, slots=True)

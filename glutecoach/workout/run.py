@@ -59,7 +59,6 @@ class WorkoutRun:
         self.last_said = ""
         self.voice_state = ""
         self.left_early = False
-        self.history_problems: list[str] = []
         self._log = log
         self._voice_factory = voice_factory
         self._pinned_mode = voice_mode  # a mode given for this run is kept whatever settings say
@@ -192,8 +191,6 @@ class WorkoutRun:
                 break
             if isinstance(event, view.VoiceState):
                 self.voice_state = event.state
-            elif isinstance(event, view.HistoryNotice):
-                self.history_problems.append(event.text)
             reported.append(event)
         # What other threads reported came before this poll's session events.
         return reported + out
@@ -260,7 +257,6 @@ class WorkoutRun:
             routine_elapsed=self.session.state().routine_elapsed,
             exercises=tuple(e for e in exercises if e.sets_planned),
             left_early=self.left_early,
-            history_problems=tuple(self.history_problems),
         )
 
     # -- commands ---------------------------------------------------------------------------

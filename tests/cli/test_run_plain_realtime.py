@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from cli_support import glutecoach, write_routine
@@ -59,7 +60,7 @@ def planned_cues(home: Path, routine_id: str) -> tuple[float, list[tuple[float, 
 
 
 def run_and_time(
-    home: Path, routine_id: str, stdin: int
+    home: Path, routine_id: str, stdin: int, on_line: Callable[[], object] | None = None
 ) -> tuple[list[tuple[float, str]], str, int]:
     """Run the routine; return (arrival time since spawn, line) for each line, stderr, status."""
     env = {**os.environ, "GLUTECOACH_HOME": str(home)}
@@ -77,6 +78,8 @@ def run_and_time(
         assert process.stdout is not None
         for line in process.stdout:
             lines.append((time.monotonic() - spawned, line.rstrip("\n")))
+            if on_line is not None and CUE_LINE.match(line.rstrip("\n")):
+                on_line()
         status = process.wait(timeout=30)
     finally:
         if process.poll() is None:
