@@ -27,6 +27,7 @@ from glutecoach.screens.routines import RoutinesScreen
 from glutecoach.themes import ANSI_THEME, DEFAULT_THEME, PHASE_DEFAULTS, load_themes
 
 if TYPE_CHECKING:
+    from glutecoach.screens.levels import LevelsScreen
     from glutecoach.store import Store
     from glutecoach.store.settings import Settings
     from glutecoach.workout.ports import Speaker, VoiceFactory
@@ -145,6 +146,9 @@ class GlutecoachApp(App[None]):
         saved = bool(self.store.levels.set(exercise, level, reason))
         self.levels_signal.publish(exercise)
         return saved
+
+    def on_levels_screen_level_changed(self, message: LevelsScreen.LevelChanged) -> None:
+        self.levels_signal.publish(message.exercise)  # plans built from levels follow at once
 
     def binding_ids(self) -> set[str]:
         from glutecoach.screens import all_screen_classes

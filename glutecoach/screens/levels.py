@@ -179,7 +179,6 @@ class LevelsScreen(CoachScreen):
             self.notify(f"{ex.name} is already on its {edge} rung.", timeout=3)
             return
         saved = levels.set(ex.id, level, reason, on_notice=self._save_failed)
-        self.coach.levels_signal.publish(ex.id)  # plans built from levels follow at once
         self.refresh_cards()
         self.post_message(self.LevelChanged(ex.id, level))
         rung = ex.level(level).name
