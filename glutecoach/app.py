@@ -80,10 +80,14 @@ class GlutecoachApp(App[None]):
         voice_mode: str | None = None,
         clock: Clock = time.monotonic,
         voice_factory: VoiceFactory | None = None,
+        clock_thread: bool | None = None,
     ) -> None:
         super().__init__()
         self.store = store
         self.clock = clock
+        # A workout's clock runs on its own thread on the real clock, so drawing a frame
+        # never delays a cue; tests that move a fake clock by hand poll on the UI thread.
+        self.clock_thread = clock is time.monotonic if clock_thread is None else clock_thread
         self.voice_factory: VoiceFactory = voice_factory or _open_voice
         self.settings_signal: Signal[Settings] = Signal(self, "settings")
         self.levels_signal: Signal[str] = Signal(self, "levels")

@@ -144,10 +144,13 @@ class WorkoutScreen(CoachScreen):
             write_terminal=app.write_terminal,
             wake=lambda: app.from_any_thread(self._wake),
             save_mute=lambda muted: app.store.settings.update(muted=muted),
+            clock_thread=app.clock_thread,
         )
         app.settings_signal.subscribe(self, self._settings_changed)
         self.run.open()
-        self.tick()
+        # The clock starts at the first poll: after this screen's first frame is drawn, so
+        # the first step's cues are not late by however long that layout took.
+        self.call_after_refresh(self.tick)
 
     def _wake(self) -> None:
         """Another thread reported something (voice state, a notice): show it now."""

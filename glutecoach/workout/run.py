@@ -7,6 +7,12 @@ on a disk, a lock or a speaker: the voice and the recorder only queue work for t
 threads, and what they report back (voice state, notices) arrives through a thread-safe inbox
 that the next ``poll()`` empties. ``wake`` (if given) is called from those threads so a front
 end that sleeps until the next cue can poll early.
+
+With ``clock_thread=True`` (the app) the run walks the session on a thread of its own: that
+thread polls the session when the next cue is due and tells the voice at once, so a cue is
+never late because the front end was busy drawing the last frame. ``poll()`` then only hands
+over what that thread produced. Commands and reads take the run's lock, which the clock
+thread holds only while it polls (microseconds).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from glutecoach.workout.ports import Clock, Recorder, SessionLog, Speaker, Voice
 if TYPE_CHECKING:
     from glutecoach.store.settings import Settings
 
+MAX_WAIT = 1.0  # the clock thread looks at least this often (a paused run, a clock jump)
 READY_WAIT = 2.0  # longest the clock waits for the voice to get ready before starting anyway
 PREPARING_POLL = 0.05  # how often a front end looks again while the voice gets ready
 MuteSaver = Callable[[bool], bool]  # True when saved
@@ -48,6 +55,7 @@ class WorkoutRun:
         interactive: bool = True,
         save_mute: MuteSaver | None = None,
         ready_wait: float = READY_WAIT,
+        clock_thread: bool = False,
     ) -> None:
         self.plan = plan
         self.settings = settings
@@ -73,6 +81,10 @@ class WorkoutRun:
         self._ready_deadline = 0.0
         self._finished: view.Finished | None = None
         self._closed = False
+        self._lock = threading.RLock()
+        self._kick = threading.Condition(self._lock)
+        self._clock_thread: threading.Thread | None = None
+        self._threaded = clock_thread
 
     # -- reading --------------------------------------------------------------------------
 
@@ -102,13 +114,15 @@ class WorkoutRun:
         return self._log.why_disabled
 
     def state(self) -> SessionState:
-        return self.session.state()
+        with self._lock:
+            return self.session.state()
 
     def next_due(self) -> float | None:
         """Seconds until the run next has something to report; None when idle (paused)."""
-        if self._voice is not None and not self.session.started and not self._closed:
-            return PREPARING_POLL
-        return self.session.next_due()
+        with self._lock:
+            if self._voice is not None and not self.session.started and not self._closed:
+                return PREPARING_POLL
+            return self.session.next_due()
 
     # -- starting -------------------------------------------------------------------------
 
@@ -120,11 +134,18 @@ class WorkoutRun:
         self._record = self._log.begin(self.plan, self.plan.routine.name, self._history_notice)
         self._ready_deadline = self.clock() + self._ready_wait
         self._inbox.put(view.Preparing())
+        if self._threaded:
+            self._clock_thread = threading.Thread(
+                target=self._walk, name="workout-clock", daemon=True
+            )
+            self._clock_thread.start()
 
     def start(self) -> None:
         """Open if needed and start the clock now, without waiting for the voice."""
         self.open()
-        self._start_clock()
+        with self._lock:
+            self._start_clock()
+            self._kick.notify_all()
 
     def _start_clock(self) -> None:
         if not self.session.started and not self._closed:
@@ -170,6 +191,13 @@ class WorkoutRun:
 
     def poll(self) -> list[view.ViewEvent]:
         """Everything to render since the last poll, in order."""
+        if self._threaded:
+            return self._drain([])  # the clock thread has polled the session already
+        with self._lock:
+            return self._drain(self._advance())
+
+    def _advance(self) -> list[view.ViewEvent]:
+        """Walk the session up to the clock (lock held): voice first, view events out."""
         if (
             self._voice is not None
             and not self.session.started
@@ -180,7 +208,26 @@ class WorkoutRun:
         out: list[view.ViewEvent] = []
         for event in self.session.poll():
             self._route(event, out)
-        return self._drain(out)
+        return out
+
+    def _walk(self) -> None:
+        """The clock thread: sleep until the next cue or step change, then poll."""
+        with self._lock:
+            while not self._closed:
+                out = self._advance()
+                for event in out:
+                    self._inbox.put(event)
+                if out and self._wake is not None:
+                    self._wake()
+                if self._finished is not None:
+                    return
+                wait = self.next_due()
+                # Just past the due time, so the session has crossed it when it looks again.
+                self._kick.wait(MAX_WAIT if wait is None else min(wait + 0.002, MAX_WAIT))
+
+    def _commanded(self) -> None:
+        """After a command (lock held): the clock thread looks again at once."""
+        self._kick.notify_all()
 
     def _drain(self, out: list[view.ViewEvent]) -> list[view.ViewEvent]:
         reported: list[view.ViewEvent] = []
@@ -262,37 +309,48 @@ class WorkoutRun:
     # -- commands ---------------------------------------------------------------------------
 
     def pause(self) -> None:
-        self.session.pause()  # its Paused silences the voice
+        with self._lock:
+            self.session.pause()  # its Paused silences the voice
+            self._commanded()
 
     def resume(self) -> None:
-        self.session.resume()
+        with self._lock:
+            self.session.resume()
+            self._commanded()
 
     def toggle_pause(self) -> None:
-        if self.session.paused:
-            self.resume()
-        else:
-            self.pause()
+        with self._lock:
+            if self.session.paused:
+                self.resume()
+            else:
+                self.pause()
 
     def next_step(self) -> None:
-        if self.session.started and not self.session.finished:
-            self.voice.flush()
-        self.session.next_step()
+        with self._lock:
+            if self.session.started and not self.session.finished:
+                self.voice.flush()
+            self.session.next_step()
+            self._commanded()
 
     def previous_step(self) -> None:
-        if self.session.started and not self.session.finished:
-            self.voice.flush()
-        self.session.previous_step()
+        with self._lock:
+            if self.session.started and not self.session.finished:
+                self.voice.flush()
+            self.session.previous_step()
+            self._commanded()
 
     def stop(self) -> None:
         """Finish early: what was done is kept, the session is partial."""
-        if self.session.finished:
-            return
-        self.left_early = True
-        if self._voice is not None:
-            self.voice.flush()
-        if not self.session.started:
-            self._start_clock()
-        self.session.stop()
+        with self._lock:
+            if self.session.finished:
+                return
+            self.left_early = True
+            if self._voice is not None:
+                self.voice.flush()
+            if not self.session.started:
+                self._start_clock()
+            self.session.stop()
+            self._commanded()
 
     def set_muted(self, muted: bool) -> None:
         if muted == self.muted:
@@ -327,18 +385,19 @@ class WorkoutRun:
 
     def apply_settings(self, settings: Settings) -> None:
         """New rate, volume, bell...; a new voice mode opens a new voice (unless pinned)."""
-        self.settings = settings
-        if self._voice is None or self._closed:
-            return
-        if self._pinned_mode is None and settings.voice != self._opened_mode:
-            old = self.voice
-            old.flush()  # the old voice must not talk over the new one
-            old.close(drain=0)
-            self._open_voice(settings.voice)
-        else:
-            self.voice.apply(settings)
-        if settings.muted != self.muted:
-            self.set_muted(settings.muted)
+        with self._lock:  # the clock thread must not talk to a voice being replaced
+            self.settings = settings
+            if self._voice is None or self._closed:
+                return
+            if self._pinned_mode is None and settings.voice != self._opened_mode:
+                old = self.voice
+                old.flush()  # the old voice must not talk over the new one
+                old.close(drain=0)
+                self._open_voice(settings.voice)
+            else:
+                self.voice.apply(settings)
+            if settings.muted != self.muted:
+                self.set_muted(settings.muted)
 
     def rate(self, effort: int) -> None:
         if self._record is not None:
@@ -350,15 +409,17 @@ class WorkoutRun:
         ``silent`` cuts the voice at once (quit); otherwise what is queued, the closing line
         included, may play for up to ``drain`` seconds on the voice's own thread.
         """
-        if self._closed:
-            return
-        if not self.session.finished and self.session.started:
-            self.left_early = True
-            self._closed = True  # from here nothing more is said
-            self.session.stop()
-            for event in self.session.poll():
-                self._route(event, [])
-        self._closed = True
+        with self._lock:
+            if self._closed:
+                return
+            if not self.session.finished and self.session.started:
+                self.left_early = True
+                self._closed = True  # from here nothing more is said
+                self.session.stop()
+                for event in self.session.poll():
+                    self._route(event, [])
+            self._closed = True
+            self._commanded()  # the clock thread, if any, sees closed and ends
         if self._voice is not None:
             if silent:
                 self.voice.flush()
