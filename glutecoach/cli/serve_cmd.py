@@ -134,4 +134,6 @@ def _local_voice() -> Any:
         settings = store.settings.value
     finally:
         store.close()
-    return make_voice("speech", settings)
+    return make_voice(
+        "speech", settings, on_notice=lambda text: print(f"glutecoach: {text}", file=sys.stderr)
+    )
