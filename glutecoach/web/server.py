@@ -48,6 +48,7 @@ class CoachServer(Server):
         self.token = token
         self.hub = hub
         self._page = Template((PAGE / "index.html").read_text(encoding="utf-8"))
+        self._apps: set[asyncio.Task[Any]] = set()
 
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
@@ -74,6 +75,24 @@ class CoachServer(Server):
         )
         return web.Response(text=page, content_type="text/html")
 
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        """textual-serve's, remembered so that stopping the server also stops its apps."""
+        task = asyncio.current_task()
+        assert task is not None
+        self._apps.add(task)
+        try:
+            return await super().handle_websocket(request)
+        finally:
+            self._apps.discard(task)
+
+    async def stop_apps(self, timeout: float = 5.0) -> None:
+        """Ask every app to quit (textual-serve does that when its websocket handler ends)."""
+        tasks = list(self._apps)
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.wait(tasks, timeout=timeout)
+
     async def handle_asset(self, request: web.Request) -> web.Response:
         name = request.match_info["name"]
         if name not in ASSETS:
@@ -87,6 +106,7 @@ class Serving:
     """A running server: where it listens, the URL query to use, and how to stop it."""
 
     runner: web.AppRunner
+    server: CoachServer
     relay: RelayServer
     hub: CueHub
     token: str
@@ -100,7 +120,8 @@ class Serving:
         return f"/?{QUERY}={self.token}"
 
     async def close(self) -> None:
-        await self.runner.cleanup()  # closes the pages' websockets: the apps are told to quit
+        await self.server.stop_apps()
+        await self.runner.cleanup()
         await asyncio.to_thread(self.relay.stop)
 
 
@@ -132,4 +153,4 @@ async def start(
         relay.stop()
         raise
     addresses = [(str(a[0]), int(a[1])) for a in runner.addresses]
-    return Serving(runner, relay, hub, token, addresses)
+    return Serving(runner, server, relay, hub, token, addresses)

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
 import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+
+import aiohttp
+import pytest
 
 URL = re.compile(r"http://(\S+):(\d+)/\?token=([\w-]+)")
 
@@ -111,3 +117,62 @@ def test_the_app_still_refuses_a_pipe_with_the_same_message() -> None:
     )
     assert done.returncode == 2
     assert "the app needs a terminal" in done.stderr and "--plain" in done.stderr
+
+
+def _descendants(pid: int) -> set[int]:
+    found: set[int] = set()
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        children = Path(f"/proc/{parent}/task/{parent}/children")
+        if children.exists():
+            for child in map(int, children.read_text().split()):
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="reads children from /proc")
+def test_stopping_serve_stops_the_apps_it_started() -> None:
+    with serve() as (proc, lines):
+        _, port, token = URL.findall(lines[0])[0]
+
+        async def open_app() -> set[int]:
+            jar = aiohttp.CookieJar(unsafe=True)
+            async with aiohttp.ClientSession(cookie_jar=jar) as http:
+                async with http.get(f"http://127.0.0.1:{port}/?token={token}") as r:
+                    assert r.status == 200
+                async with http.ws_connect(f"ws://127.0.0.1:{port}/ws?width=40&height=30") as ws:
+                    drawn = b""
+                    async for msg in ws:
+                        if msg.type == aiohttp.WSMsgType.BINARY:
+                            drawn += msg.data
+                        if b"Routines" in drawn:
+                            break
+                    apps = _descendants(proc.pid)
+                    assert apps, "no app process under serve"
+                    proc.send_signal(signal.SIGINT)  # while the page is still open
+                    asked = time.monotonic()
+                    exited = asyncio.create_task(asyncio.to_thread(proc.wait, 60))
+                    async for _ in ws:  # as a browser does, answer the server's close
+                        pass
+                    assert await exited == 0
+                    # The apps are told to quit at once (about 1.5 s here), not left to
+                    # aiohttp's shutdown time-out (about 24 s): a generous bound between.
+                    assert time.monotonic() - asked < 15, "serve took long to stop its apps"
+                    return apps
+
+        apps = asyncio.run(asyncio.wait_for(open_app(), 60))
+    for _ in range(100):
+        if not any(_alive(pid) for pid in apps):
+            break
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in apps), "an app outlived serve"
