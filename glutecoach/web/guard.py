@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from aiohttp import hdrs, web
 from aiohttp.typedefs import Middleware
 
-COOKIE = "glutecoach_token"
+COOKIE = "glutecoach_token"  # + the port: cookies are shared by every port of a host
 QUERY = "token"
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -24,6 +24,11 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 def new_token() -> str:
     return secrets.token_urlsafe(24)
+
+
+def cookie_name(port: int | None) -> str:
+    """One cookie per port, so two servers on one machine do not log each other's pages out."""
+    return f"{COOKIE}_{port or 80}"
 
 
 def _matches(given: str | None, token: str) -> bool:
@@ -55,7 +60,8 @@ def token_guard(token: str) -> Middleware:
     @web.middleware
     async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
         in_query = _matches(request.query.get(QUERY), token)
-        if not (in_query or _matches(request.cookies.get(COOKIE), token)):
+        cookie = cookie_name(request.url.port)
+        if not (in_query or _matches(request.cookies.get(cookie), token)):
             raise web.HTTPForbidden(
                 text="glutecoach: this address needs the token that "
                 "`glutecoach serve` printed (…/?token=…).\n"
@@ -66,7 +72,7 @@ def token_guard(token: str) -> Middleware:
         response = await handler(request)
         if not response.prepared:
             if in_query:
-                response.set_cookie(COOKIE, token, httponly=True, samesite="Strict", path="/")
+                response.set_cookie(cookie, token, httponly=True, samesite="Strict", path="/")
             response.headers[hdrs.CONTENT_SECURITY_POLICY] = content_policy(request)
             response.headers["Referrer-Policy"] = "no-referrer"
             response.headers["X-Content-Type-Options"] = "nosniff"

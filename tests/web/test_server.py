@@ -17,14 +17,16 @@ from serving import apps_reaped
 
 from glutecoach.voice.relay import RelayClient
 from glutecoach.web import server
-from glutecoach.web.guard import COOKIE
+from glutecoach.web.guard import cookie_name
 
 TOKEN = "test-token-0123456789abcdef"
 
 
 @asynccontextmanager
-async def serving(host: str = "127.0.0.1") -> AsyncIterator[tuple[server.Serving, str]]:
-    s = await server.start(host=host, port=0, token=TOKEN)
+async def serving(
+    host: str = "127.0.0.1", token: str = TOKEN
+) -> AsyncIterator[tuple[server.Serving, str]]:
+    s = await server.start(host=host, port=0, token=token)
     try:
         yield s, f"http://127.0.0.1:{s.port}"
     finally:
@@ -79,8 +81,26 @@ def test_the_token_in_the_url_opens_the_page_and_a_cookie_carries_it_on() -> Non
                 # The session now holds the cookie: the page's own requests need nothing more.
                 assert await status(http, base + "/static/js/textual.js") == 200
                 assert await status(http, base + "/glutecoach/voice.js") == 200
-            async with aiohttp.ClientSession(cookies={COOKIE: "wrong"}) as http:
+            wrong = {cookie_name(int(base.rsplit(":", 1)[1])): "wrong"}
+            async with aiohttp.ClientSession(cookies=wrong) as http:
                 assert await status(http, base + "/glutecoach/voice.js") == 403
+
+    run(scenario)
+
+
+def test_two_servers_on_one_machine_keep_their_own_pages_open() -> None:
+    # A browser keeps one set of cookies per host, whatever the port.
+    async def scenario() -> None:
+        other = TOKEN[::-1]
+        async with (
+            serving() as (_, first),
+            serving(token=other) as (_, second),
+            browser_like() as http,
+        ):
+            assert await status(http, f"{first}/?token={TOKEN}") == 200
+            assert await status(http, f"{second}/?token={other}") == 200
+            assert await status(http, first + "/glutecoach/voice.js") == 200
+            assert await status(http, second + "/glutecoach/voice.js") == 200
 
     run(scenario)
 
@@ -91,7 +111,8 @@ def test_the_app_websocket_needs_the_token_and_then_runs_the_real_app() -> None:
             ws_url = base.replace("http:", "ws:") + "/ws?width=40&height=30"
             async with aiohttp.ClientSession() as http:
                 assert await ws_status(http, ws_url) == 403
-            async with aiohttp.ClientSession(cookies={COOKIE: TOKEN}) as http:
+            cookies = {cookie_name(int(base.rsplit(":", 1)[1])): TOKEN}
+            async with aiohttp.ClientSession(cookies=cookies) as http:
                 # From another site's page (the browser sends that site's Origin): refused.
                 evil = {"Origin": "http://example.invalid"}
                 assert await ws_status(http, ws_url, headers=evil) == 403
