@@ -128,6 +128,9 @@ async def _run_tiny(url: str, shot: Path) -> tuple[list[dict[str, Any]], list[st
         received = await page.evaluate("window.__glutecoachCues")
         shown = await page.evaluate("document.getElementById('gc-said').textContent")
         assert shown.startswith("All done")  # the last line said is shown in the page too
+        bells = await page.evaluate("document.getElementById('gc-bar').dataset.bells")
+        counts = sum(1 for c in received if c.get("kind") == "count")
+        assert bells == str(counts)  # the bar flashed once for every countdown number
     requests = [
         e["params"]["request"]["url"]
         for e in page.events

@@ -145,7 +145,9 @@
     });
 
     let bellTimer = 0;
+    let bells = 0;
     function bell() {
+      bar.dataset.bells = String(++bells); // how many times it flashed (for the browser test)
       bar.classList.add("gc-bell");
       clearTimeout(bellTimer);
       bellTimer = setTimeout(() => bar.classList.remove("gc-bell"), 150);
