@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import ipaddress
-import signal
 import socket
 import sys
 from typing import Any
@@ -91,6 +89,8 @@ def announce(serving: Any, host: str, out: Any = sys.stdout, err: Any = sys.stde
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    import asyncio
+
     from glutecoach.web.guard import new_token
 
     if not 0 <= args.port <= 65535:
@@ -100,6 +100,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 async def _serve(host: str, port: int, token: str, voice_here: bool) -> int:
+    import asyncio
+    import signal
+
     from glutecoach.web import server
 
     local_voice = _local_voice() if voice_here else None

@@ -99,6 +99,7 @@
     return {
       speak(text, done) {
         const u = new SpeechSynthesisUtterance(text);
+        u.lang = "en"; // the coach's words are English, whatever the phone's language
         let ended = false;
         const end = () => { if (!ended) { ended = true; done(); } };
         u.onend = end;
@@ -142,6 +143,24 @@
       policy.flush();
       show(true);
       policy.offer("Voice on", "announce", 0);
+      keepAwake();
+    });
+
+    // A phone propped against the wall should not dim mid-workout. Browsers allow this
+    // only on a secure page (localhost, or through the ssh -L tunnel); elsewhere it is a no-op.
+    let awake = null;
+    function keepAwake() {
+      if (!voiceOn || awake !== null || !("wakeLock" in navigator)) return;
+      navigator.wakeLock.request("screen").then(
+        (lock) => {
+          awake = lock;
+          lock.addEventListener("release", () => { awake = null; });
+        },
+        () => {},
+      );
+    }
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible") keepAwake();
     });
 
     let bellTimer = 0;
