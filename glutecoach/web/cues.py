@@ -37,7 +37,6 @@ class CueHub:
         self._also = also  # a local voice with the same cue/flush methods, or None
         self._clock = clock
         self.pages: dict[web.WebSocketResponse, asyncio.Queue[str]] = {}
-        self.sent: list[dict[str, Any]] = []  # every message, in order (for tests and the log)
 
     # The relay's Speaker protocol -------------------------------------------------------
 
@@ -59,7 +58,6 @@ class CueHub:
             self._loop.call_soon_threadsafe(self._send, msg)
 
     def _send(self, msg: dict[str, Any]) -> None:
-        self.sent.append(msg)
         text = json.dumps(msg, separators=(",", ":"))
         for outbox in self.pages.values():
             with contextlib.suppress(asyncio.QueueFull):  # a page that stopped reading
