@@ -86,28 +86,29 @@ def cmd_history(args: argparse.Namespace) -> int:
     try:
         if not store.history.enabled:
             return 1
-        sessions = store.history.sessions(since=since)
+        out = sys.stdout
+        if args.json:
+            from glutecoach.store.export import write_json
+
+            # Streamed, one session at a time: the first rows are out before the last are
+            # read. Indented for a person at a terminal; one compact line for pipes.
+            write_json(store.history.iter_sessions(since), out, indent=1 if out.isatty() else None)
+            out.write("\n")
+        elif args.csv:
+            from glutecoach.store.export import CSV_HEADER, export_rows
+
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(CSV_HEADER)
+            writer.writerows(export_rows(store.history.iter_sessions(since)))
+        else:
+            _print_history_table(store.history.sessions(since=since))
     finally:
         store.close()
-    out = sys.stdout
-    if args.json:
-        # Indented for a person at a terminal; one compact line for pipes (4x faster at scale).
-        indent = 1 if out.isatty() else None
-        out.write(json.dumps([s.to_json() for s in sessions], indent=indent))
-        out.write("\n")
-    elif args.csv:
-        from glutecoach.store.history import CSV_HEADER, export_rows
-
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(CSV_HEADER)
-        writer.writerows(export_rows(sessions))
-    else:
-        _print_history_table(sessions)
     return 0
 
 
 def _print_history_table(sessions: list[object]) -> None:
-    from glutecoach.store.history import EFFORTS, SessionRow
+    from glutecoach.store.queries import EFFORTS, SessionRow
 
     if not sessions:
         print("No sessions yet. Run a routine and it will show up here.")

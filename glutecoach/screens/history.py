@@ -18,7 +18,7 @@ from textual.markup import escape
 from textual.widgets import DataTable, Footer, Static
 
 from glutecoach.screens.base import CoachScreen
-from glutecoach.store.history import EFFORTS, SessionRow
+from glutecoach.store.queries import EFFORTS, SessionRow
 from glutecoach.store.stats import (
     DayTotal,
     completed_days,
