@@ -60,10 +60,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     levels.set_defaults(func=cmd_levels)
 
 
-def _open(*, history: bool = True) -> Store:
+def _open(*, create: bool = True) -> Store:
+    """``create=False`` for commands that only read: nothing is created in a fresh home."""
     from glutecoach.store import open_store
 
-    store = open_store(history=history)
+    store = open_store(create=create)
     for notice in store.notices:
         print(f"glutecoach: {notice}", file=sys.stderr)
     return store
@@ -82,9 +83,9 @@ def _parse_since(text: str | None) -> str | None:
 
 def cmd_history(args: argparse.Namespace) -> int:
     since = _parse_since(args.since)
-    store = _open()
+    store = _open(create=False)
     try:
-        if not store.history.enabled:
+        if store.history.why_disabled:  # off for a reason (said above); no file is just empty
             return 1
         out = sys.stdout
         if args.json:
@@ -133,7 +134,7 @@ def _catalog() -> dict[str, Exercise]:
 
 def cmd_levels(args: argparse.Namespace) -> int:
     catalog = _catalog()
-    store = _open()
+    store = _open(create=False)
     try:
         rows = [
             {
