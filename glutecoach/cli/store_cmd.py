@@ -89,11 +89,13 @@ def cmd_history(args: argparse.Namespace) -> int:
             return 1
         out = sys.stdout
         if args.json:
-            from glutecoach.store.export import write_json
+            from glutecoach.store.export import write_json_texts
 
-            # Streamed, one session at a time: the first rows are out before the last are
-            # read. Indented for a person at a terminal; one compact line for pipes.
-            write_json(store.history.iter_sessions(since), out, indent=1 if out.isatty() else None)
+            # Streamed, one session at a time, as SQLite writes each one's JSON: the first
+            # are out before the last are read. Indented for a person at a terminal; one
+            # compact line for pipes.
+            indent = 1 if out.isatty() else None
+            write_json_texts(store.history.iter_session_json(since), out, indent=indent)
             out.write("\n")
         elif args.csv:
             from glutecoach.store.export import CSV_HEADER, export_rows

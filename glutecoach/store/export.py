@@ -67,3 +67,20 @@ def write_json(sessions: Iterable[SessionRow], out: TextIO, indent: int | None =
         out.write((sep if n > 1 else pad) + (text.replace("\n", pad) if pad else text))
     out.write("\n]" if n and indent is not None else "]")
     return n
+
+
+def write_json_texts(texts: Iterable[str], out: TextIO, indent: int | None = None) -> int:
+    """Write JSON object texts as one JSON list, as they come: compact for pipes, or
+    re-indented for a person (``indent``). Returns how many were written."""
+    n = 0
+    out.write("[")
+    for n, text in enumerate(texts, start=1):
+        if indent is not None:
+            text = (
+                "\n"
+                + " " * indent
+                + json.dumps(json.loads(text), indent=indent).replace("\n", "\n" + " " * indent)
+            )
+        out.write(("," if n > 1 else "") + text)
+    out.write("\n]" if n and indent is not None else "]")
+    return n

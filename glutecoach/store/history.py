@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import TYPE_CHECKING
 
-from glutecoach.engine.model import Plan
 from glutecoach.store import queries, recording, recovery
 from glutecoach.store.db import Database, HistoryUnavailable
 from glutecoach.store.export import CSV_HEADER, export_rows
-from glutecoach.store.queries import EFFORTS, STATUSES, ExerciseRow, SessionRow
+from glutecoach.store.queries import EFFORTS, STATUSES, ExerciseRow, SessionRow, Summary
 from glutecoach.store.recording import SessionRecord
 from glutecoach.store.recovery import STALE_AFTER
 from glutecoach.store.recovery import pid_alive as _pid_alive
@@ -40,6 +40,7 @@ __all__ = [
     "NoHistory",
     "SessionRecord",
     "SessionRow",
+    "Summary",
     "_pid_alive",
     "export_rows",
 ]
@@ -126,8 +127,19 @@ class History:
             return iter(())
         return queries.iter_sessions(self.db, since)
 
-    def daily_totals(self) -> list[tuple[str, float, int, int]]:
-        return [] if self.db is None else queries.daily_totals(self.db)
+    def iter_session_json(self, since: str | None = None) -> Iterator[str]:
+        """Each session's JSON text, newest first, streamed (``history --json``)."""
+        if self.db is None:
+            return iter(())
+        return queries.iter_session_json(self.db, since)
+
+    def daily_totals(self, since: str | None = None) -> list[tuple[str, float, int, int]]:
+        return [] if self.db is None else queries.daily_totals(self.db, since)
+
+    def summary(self, today: date) -> Summary:
+        if self.db is None:
+            return Summary(0, 0, 0, 0)
+        return queries.summary(self.db, today)
 
     def level_points(self) -> list[tuple[str, str, int]]:
         return [] if self.db is None else queries.level_points(self.db)
@@ -142,6 +154,7 @@ class NoHistory(History):
 
 
 if TYPE_CHECKING:
+    from glutecoach.engine.model import Plan
     from glutecoach.workout.ports import Recorder, SessionLog
 
     def _implements_the_ports(

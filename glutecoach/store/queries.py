@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from glutecoach.store.db import Database
@@ -116,6 +116,37 @@ def iter_sessions(
         after = (rows[-1][3], rows[-1][0])
 
 
+# One session as the documented JSON object, built by SQLite (its JSON functions write the
+# text in C). The exercises come in session order through ``session_exercises_position``
+# (``INDEXED BY``: the aggregate takes rows in index order). Seconds are rounded to 0.1 s
+# with arithmetic (they are never negative); SQLite's ``round`` costs more than the rest.
+_SESSION_JSON = """
+SELECT json_object(
+    'routine', s.routine, 'routine_name', s.routine_name,
+    'started_at', s.started_at, 'ended_at', s.ended_at, 'status', s.status,
+    'active_seconds', CAST(s.active_seconds * 10 + 0.5 AS INTEGER) / 10.0,
+    'effort', s.effort,
+    'exercises', (
+        SELECT json_group_array(json_object(
+            'exercise', e.exercise, 'level', e.level, 'sets_planned', e.sets_planned,
+            'sets_done', e.sets_done, 'reps_done', e.reps_done,
+            'seconds_done', CAST(e.seconds_done * 10 + 0.5 AS INTEGER) / 10.0))
+        FROM session_exercises e INDEXED BY session_exercises_position
+        WHERE e.session_id = s.id))
+FROM sessions s
+"""
+
+
+def iter_session_json(db: Database, since: str | None = None) -> Iterator[str]:
+    """Every session newest first as one JSON object's text (``SessionRow.to_json``'s
+    fields), streamed from one query: nothing is built up before the first is out."""
+    where, params = ("WHERE s.started_at >= ?", (since,)) if since else ("", ())
+    sql = f"{_SESSION_JSON} {where} ORDER BY s.started_at DESC, s.id DESC"
+    for batch in db.iter_query(sql, params):
+        for (text,) in batch:
+            yield str(text)
+
+
 def _with_exercises(db: Database, rows: list[tuple[Any, ...]], exercises: bool) -> list[SessionRow]:
     if not rows:
         return []
@@ -141,36 +172,54 @@ def _exercises(db: Database, first: int, last: int) -> dict[int, list[ExerciseRo
     return by_session
 
 
-def daily_totals(db: Database) -> list[tuple[str, float, int, int]]:
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The History screen's headline: counts and streaks (local days, completed sessions)."""
+
+    sessions: int
+    completed: int
+    current_streak: int
+    longest_streak: int
+
+
+def summary(db: Database, today: date) -> Summary:
+    """Totals and streaks from ``session_days`` (one row per day, kept by triggers): a
+    scan of days in SQLite, not of sessions in Python. Today not done yet does not break
+    the current streak: it still counts from yesterday until the day is over."""
+    yesterday = (today - timedelta(days=1)).isoformat()
+    [(sessions, completed)] = db.query(
+        "SELECT COALESCE(SUM(sessions), 0), COALESCE(SUM(completed), 0) FROM session_days"
+    )
+    [(longest, current)] = db.query(
+        "WITH runs AS (SELECT MAX(day) AS last, COUNT(*) AS n FROM ("
+        "  SELECT day, julianday(day) - ROW_NUMBER() OVER (ORDER BY day) AS run"
+        "  FROM session_days WHERE completed > 0) GROUP BY run)"
+        " SELECT COALESCE(MAX(n), 0), COALESCE((SELECT n FROM runs"
+        "  WHERE last BETWEEN ? AND ? ORDER BY last DESC LIMIT 1), 0) FROM runs",
+        (yesterday, today.isoformat()),
+    )
+    return Summary(int(sessions), int(completed), int(current), int(longest))
+
+
+def daily_totals(db: Database, since: str | None = None) -> list[tuple[str, float, int, int]]:
     """(local day YYYY-MM-DD, active minutes, sessions, completed sessions) per day with
-    any session, oldest first. Grouped in SQLite: streaks and the calendar need days,
-    not rows, and this is ten times faster than reading every session."""
+    any session, oldest first, from ``since`` (a day) on when given: the calendar and the
+    weekly bars read only their twelve weeks."""
+    where, params = ("WHERE day >= ?", (since,)) if since else ("", ())
     rows = db.query(
-        "SELECT date(started_at, 'localtime') AS day, SUM(active_seconds) / 60.0,"
-        " COUNT(*), SUM(status = 'completed') FROM sessions GROUP BY day ORDER BY day"
+        "SELECT day, active_seconds / 60.0, sessions, completed FROM session_days "
+        f"{where} ORDER BY day",
+        params,
     )
     return [(str(d), float(m), int(n), int(c)) for d, m, n, c in rows]
 
 
 def level_points(db: Database) -> list[tuple[str, str, int]]:
     """(exercise, started_at, level) each time an exercise was first done at a new
-    level, oldest first: the level-over-time line without reading every row in Python."""
-    # Exercise rows are inserted with their session, so table order is session order:
-    # one plain scan finds the changes faster than a window function sorts them.
-    last: dict[str, int] = {}
-    changes: list[tuple[int, str, int]] = []
-    for sid, exercise, level in db.query(
-        "SELECT session_id, exercise, level FROM session_exercises"
-    ):
-        if last.get(exercise) != level:
-            last[exercise] = level
-            changes.append((sid, exercise, level))
-    ids = sorted({sid for sid, _e, _l in changes})
-    started: dict[int, str] = {}
-    for chunk in range(0, len(ids), 500):
-        part = ids[chunk : chunk + 500]
-        marks = ",".join("?" * len(part))
-        started.update(
-            db.query(f"SELECT id, started_at FROM sessions WHERE id IN ({marks})", tuple(part))
-        )
-    return [(str(e), str(started[sid]), int(lvl)) for sid, e, lvl in changes if sid in started]
+    level, oldest first, from ``level_points`` (kept by a trigger): as many rows as there
+    were level changes, however long the history."""
+    rows = db.query(
+        "SELECT p.exercise, s.started_at, p.level FROM level_points p"
+        " JOIN sessions s ON s.id = p.session_id ORDER BY p.id"
+    )
+    return [(str(e), str(t), int(level)) for e, t, level in rows]

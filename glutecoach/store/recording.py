@@ -6,13 +6,15 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from glutecoach.engine.model import Plan
-from glutecoach.engine.progress import ExerciseDone, PlanTally
 from glutecoach.store.db import utc_now
 from glutecoach.store.queries import EFFORTS, STATUSES
 from glutecoach.store.writer import Notices, SkipWrite
+
+if TYPE_CHECKING:  # the engine loads only when a session starts, not for reading history
+    from glutecoach.engine.model import Plan
+    from glutecoach.engine.progress import ExerciseDone
 
 Action = Callable[[sqlite3.Connection], object]
 
@@ -110,6 +112,8 @@ class SessionRecord:
 
 def start(history: Submit, plan: Plan, routine_name: str, record: SessionRecord) -> None:
     """Queue the session's row and its planned exercises; ``record`` learns its id on commit."""
+    from glutecoach.engine.progress import PlanTally
+
     rows = PlanTally(plan).rows
     name = routine_name or plan.routine.name
     now = utc_now()
