@@ -79,8 +79,9 @@ MIGRATIONS: tuple[str, ...] = (
     # v3: what the History screen shows, kept current by triggers on every write, so opening
     # it costs the same after ten years as after one week: per local day (sessions, completed,
     # active seconds) and each exercise's level changes. Days are the local day at the time
-    # of the write (the day you trained where you were). And exercises in session order,
-    # for exports that read them per session.
+    # of the write (the day you trained where you were). On top of the days, the totals and
+    # the runs of consecutive days with a completed session (streaks), kept by triggers on
+    # the days. And exercises in session order, for exports that read them per session.
     """
     CREATE TABLE session_days (
         day TEXT PRIMARY KEY,
@@ -118,6 +119,60 @@ MIGRATIONS: tuple[str, ...] = (
             active_seconds = active_seconds - OLD.active_seconds
         WHERE day = date(OLD.started_at, 'localtime');
         DELETE FROM session_days WHERE day = date(OLD.started_at, 'localtime') AND sessions <= 0;
+    END;
+    CREATE TABLE history_totals (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        sessions INTEGER NOT NULL,
+        completed INTEGER NOT NULL
+    );
+    INSERT INTO history_totals (id, sessions, completed)
+        SELECT 1, COALESCE(SUM(sessions), 0), COALESCE(SUM(completed), 0) FROM session_days;
+    CREATE TRIGGER history_totals_insert AFTER INSERT ON session_days BEGIN
+        UPDATE history_totals SET sessions = sessions + NEW.sessions,
+            completed = completed + NEW.completed;
+    END;
+    CREATE TRIGGER history_totals_update AFTER UPDATE OF sessions, completed ON session_days
+    BEGIN
+        UPDATE history_totals SET sessions = sessions + NEW.sessions - OLD.sessions,
+            completed = completed + NEW.completed - OLD.completed;
+    END;
+    CREATE TRIGGER history_totals_delete AFTER DELETE ON session_days BEGIN
+        UPDATE history_totals SET sessions = sessions - OLD.sessions,
+            completed = completed - OLD.completed;
+    END;
+    CREATE TABLE streak_runs (
+        first TEXT PRIMARY KEY,
+        last TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX streak_runs_last ON streak_runs(last);
+    CREATE INDEX streak_runs_length ON streak_runs(julianday(last) - julianday(first));
+    INSERT INTO streak_runs (first, last)
+        SELECT MIN(day), MAX(day) FROM (
+            SELECT day, julianday(day) - ROW_NUMBER() OVER (ORDER BY day) AS run
+            FROM session_days WHERE completed > 0)
+        GROUP BY run;
+    CREATE TRIGGER streak_day_done AFTER UPDATE OF completed ON session_days
+    WHEN OLD.completed = 0 AND NEW.completed > 0 BEGIN
+        UPDATE streak_runs SET last = NEW.day WHERE last = date(NEW.day, '-1 day');
+        INSERT INTO streak_runs (first, last) SELECT NEW.day, NEW.day
+            WHERE NOT EXISTS (SELECT 1 FROM streak_runs WHERE last = NEW.day);
+        UPDATE streak_runs
+            SET last = (SELECT r.last FROM streak_runs r WHERE r.first = date(NEW.day, '+1 day'))
+            WHERE last = NEW.day
+            AND EXISTS (SELECT 1 FROM streak_runs r WHERE r.first = date(NEW.day, '+1 day'));
+        DELETE FROM streak_runs WHERE first = date(NEW.day, '+1 day')
+            AND EXISTS (SELECT 1 FROM streak_runs r
+                WHERE r.last = streak_runs.last AND r.first < streak_runs.first);
+    END;
+    CREATE TRIGGER streak_day_undone AFTER UPDATE OF completed ON session_days
+    WHEN OLD.completed > 0 AND NEW.completed = 0 BEGIN
+        INSERT INTO streak_runs (first, last) SELECT date(NEW.day, '+1 day'), last
+            FROM streak_runs WHERE first < NEW.day AND last > NEW.day;
+        UPDATE streak_runs SET last = date(NEW.day, '-1 day')
+            WHERE first < NEW.day AND last >= NEW.day;
+        UPDATE streak_runs SET first = date(NEW.day, '+1 day')
+            WHERE first = NEW.day AND last > NEW.day;
+        DELETE FROM streak_runs WHERE first = NEW.day AND last = NEW.day;
     END;
     CREATE TABLE level_points (
         id INTEGER PRIMARY KEY,
@@ -300,7 +355,13 @@ def _check(conn: sqlite3.Connection) -> int:
 
 
 def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the schema to ``SCHEMA_VERSION`` in one transaction; return the starting version."""
+    """Bring the schema to ``SCHEMA_VERSION`` in one transaction; return the starting version.
+
+    A file already current is only read: opening it never waits for another program's lock.
+    """
+    current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if current >= SCHEMA_VERSION:
+        return current
     conn.execute("BEGIN IMMEDIATE")
     try:
         start = int(conn.execute("PRAGMA user_version").fetchone()[0])

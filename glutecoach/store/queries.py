@@ -183,22 +183,27 @@ class Summary:
 
 
 def summary(db: Database, today: date) -> Summary:
-    """Totals and streaks from ``session_days`` (one row per day, kept by triggers): a
-    scan of days in SQLite, not of sessions in Python. Today not done yet does not break
+    """Totals and streaks from ``history_totals`` and ``streak_runs`` (kept by triggers):
+    three indexed lookups, however long the history. Today not done yet does not break
     the current streak: it still counts from yesterday until the day is over."""
     yesterday = (today - timedelta(days=1)).isoformat()
-    [(sessions, completed)] = db.query(
-        "SELECT COALESCE(SUM(sessions), 0), COALESCE(SUM(completed), 0) FROM session_days"
+    [(sessions, completed)] = db.query("SELECT sessions, completed FROM history_totals") or [(0, 0)]
+    length = "CAST(julianday(last) - julianday(first) AS INTEGER) + 1"
+    longest = db.query(
+        f"SELECT {length} FROM streak_runs ORDER BY julianday(last) - julianday(first) DESC LIMIT 1"
     )
-    [(longest, current)] = db.query(
-        "WITH runs AS (SELECT MAX(day) AS last, COUNT(*) AS n FROM ("
-        "  SELECT day, julianday(day) - ROW_NUMBER() OVER (ORDER BY day) AS run"
-        "  FROM session_days WHERE completed > 0) GROUP BY run)"
-        " SELECT COALESCE(MAX(n), 0), COALESCE((SELECT n FROM runs"
-        "  WHERE last BETWEEN ? AND ? ORDER BY last DESC LIMIT 1), 0) FROM runs",
+    # The run holding today, or else yesterday (indexed on ``last``: only runs that
+    # reach yesterday or later are read); counted up to today, not into future days.
+    run = db.query(
+        "SELECT first, last FROM streak_runs WHERE last >= ? AND first <= ?"
+        " ORDER BY first DESC LIMIT 1",
         (yesterday, today.isoformat()),
     )
-    return Summary(int(sessions), int(completed), int(current), int(longest))
+    current = 0
+    if run:
+        first, last = date.fromisoformat(run[0][0]), date.fromisoformat(run[0][1])
+        current = (min(last, today) - first).days + 1
+    return Summary(int(sessions), int(completed), current, int(longest[0][0]) if longest else 0)
 
 
 def daily_totals(db: Database, since: str | None = None) -> list[tuple[str, float, int, int]]:

@@ -132,4 +132,62 @@ def test_migrating_a_v2_file_fills_the_summaries_from_its_sessions(home: Path) -
     store.close()
     conn = sqlite3.connect(path)
     assert summarised(conn) == expected_days
+    done = {date.fromisoformat(d) for d, _n, c, _a in expected_days if c}
+    assert conn.execute("SELECT first, last FROM streak_runs ORDER BY first").fetchall() == (
+        runs_slow(done)
+    )
+    assert conn.execute("SELECT sessions, completed FROM history_totals").fetchall() == [
+        (30, sum(c for _d, _n, c, _a in expected_days))
+    ]
     conn.close()
+
+
+def runs_slow(days: set[date]) -> list[tuple[str, str]]:
+    out = []
+    for day in sorted(days):
+        if out and date.fromisoformat(out[-1][1]) == day - timedelta(days=1):
+            out[-1] = (out[-1][0], day.isoformat())
+        else:
+            out.append((day.isoformat(), day.isoformat()))
+    return out
+
+
+def test_streak_runs_and_totals_follow_random_writes(store: Store, home: Path) -> None:
+    rng = random.Random(11)
+    assert store.history.db is not None
+    start = date(2025, 3, 1)
+    with store.history.db.write() as conn:
+        for step in range(600):
+            op = rng.random()
+            ids = [i for (i,) in conn.execute("SELECT id FROM sessions")]
+            when = start + timedelta(days=rng.randint(0, 40))
+            if op < 0.5 or not ids:
+                conn.execute(
+                    "INSERT INTO sessions (routine, routine_name, started_at, status,"
+                    " active_seconds) VALUES ('r', 'R', ?, ?, ?)",
+                    (f"{when}T12:00:00+00:00", rng.choice(("completed", "partial")), step),
+                )
+            elif op < 0.7:
+                conn.execute(
+                    "UPDATE sessions SET status = ? WHERE id = ?",
+                    (rng.choice(("completed", "partial")), rng.choice(ids)),
+                )
+            elif op < 0.85:
+                conn.execute(
+                    "UPDATE sessions SET started_at = ? WHERE id = ?",
+                    (f"{when}T12:00:00+00:00", rng.choice(ids)),
+                )
+            else:
+                conn.execute("DELETE FROM sessions WHERE id = ?", (rng.choice(ids),))
+    conn = sqlite3.connect(home / "history.db")
+    assert summarised(conn) == from_sessions(conn)
+    done = {date.fromisoformat(d) for d, _n, c, _a in from_sessions(conn) if c}
+    assert conn.execute("SELECT first, last FROM streak_runs ORDER BY first").fetchall() == (
+        runs_slow(done)
+    )
+    [(n, c)] = conn.execute("SELECT COUNT(*), SUM(status = 'completed') FROM sessions")
+    conn.close()
+    for today in (start + timedelta(days=d) for d in range(-1, 43)):
+        summary = store.history.summary(today)
+        assert (summary.current_streak, summary.longest_streak) == streaks(done, today)
+        assert (summary.sessions, summary.completed) == (n, c or 0)
