@@ -7,14 +7,15 @@ the voice, store and app sides add commands without touching one shared file.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
 
 from glutecoach import __version__, startup
 from glutecoach.errors import UserError
 
+TYPE_CHECKING = False  # typing itself is not imported: `--version` needs nothing else
 if TYPE_CHECKING:
     import argparse
+    from collections.abc import Sequence
+    from typing import Any
 
 COMMAND_MODULES = (
     "glutecoach.cli.app_cmd",
@@ -25,7 +26,26 @@ COMMAND_MODULES = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+# The module that registers each command, so running one command builds its parser with
+# only that module loaded (the others import the engine, the voice, ...). A command missing
+# here still works: every module is loaded for it, as for `--help`.
+COMMANDS = {
+    "app": "glutecoach.cli.app_cmd",
+    "routines": "glutecoach.cli.engine_cmd",
+    "plan": "glutecoach.cli.engine_cmd",
+    "run": "glutecoach.cli.engine_cmd",
+    "locate": "glutecoach.cli.engine_cmd",
+    "say": "glutecoach.cli.voice_cmd",
+    "voices": "glutecoach.cli.voice_cmd",
+    "doctor": "glutecoach.cli.voice_cmd",
+    "relay": "glutecoach.cli.voice_cmd",
+    "history": "glutecoach.cli.store_cmd",
+    "levels": "glutecoach.cli.store_cmd",
+}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or for ``command`` (a known one) only its module's commands."""
     import argparse
     import importlib
 
@@ -36,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"glutecoach {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    modules = (COMMANDS[command],) if command in COMMANDS else COMMAND_MODULES
+    for name in modules:
         importlib.import_module(name).register(sub)
     return parser
 
@@ -52,6 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dispatch(argv: list[str]) -> int:
+    if argv == ["--version"]:
+        print(f"glutecoach {__version__}")  # what argparse prints, without importing it
+        return 0
     from glutecoach.cli.app_cmd import open_app
 
     if not argv:
@@ -62,7 +86,7 @@ def _dispatch(argv: list[str]) -> int:
         args: Any = types.SimpleNamespace(command=None)
         func = open_app
     else:
-        args = build_parser().parse_args(argv)
+        args = build_parser(argv[0]).parse_args(argv)
         func = getattr(args, "func", None) or open_app
         if func is not open_app:
             startup.release_collection()  # plain commands may run for minutes: collect as usual

@@ -66,10 +66,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=cmd_locate)
 
 
-def _open_store(history: bool = True) -> Any:
+def _open_store() -> Any:
+    """The store for a command that only reads: creates nothing in a fresh home."""
     from glutecoach.store import open_store
 
-    store = open_store(history=history)
+    store = open_store(create=False)
     for notice in store.notices:
         print(f"glutecoach: {notice}", file=sys.stderr)
     return store
@@ -78,7 +79,7 @@ def _open_store(history: bool = True) -> Any:
 def cmd_routines(args: argparse.Namespace) -> int:
     from glutecoach.coach import all_routines, make_plan
 
-    store = _open_store(history=True)
+    store = _open_store()
     found = all_routines()
     rows: list[dict[str, Any]] = []
     for routine in found.routines.values():
@@ -133,7 +134,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from glutecoach.coach import find_routine, make_plan
 
     routine = find_routine(args.routine)
-    plan = make_plan(routine, _open_store(history=True))
+    plan = make_plan(routine, _open_store())
     if args.json:
         print(json.dumps(plan.to_json(), indent=2))
         return 0

@@ -60,10 +60,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     levels.set_defaults(func=cmd_levels)
 
 
-def _open(*, history: bool = True) -> Store:
+def _open(*, create: bool = True) -> Store:
+    """``create=False`` for commands that only read: nothing is created in a fresh home."""
     from glutecoach.store import open_store
 
-    store = open_store(history=history)
+    store = open_store(create=create)
     for notice in store.notices:
         print(f"glutecoach: {notice}", file=sys.stderr)
     return store
@@ -82,32 +83,35 @@ def _parse_since(text: str | None) -> str | None:
 
 def cmd_history(args: argparse.Namespace) -> int:
     since = _parse_since(args.since)
-    store = _open()
+    store = _open(create=False)
     try:
-        if not store.history.enabled:
+        if store.history.why_disabled:  # off for a reason (said above); no file is just empty
             return 1
-        sessions = store.history.sessions(since=since)
+        out = sys.stdout
+        if args.json:
+            from glutecoach.store.export import write_json_texts
+
+            # Streamed, one session at a time, as SQLite writes each one's JSON: the first
+            # are out before the last are read. Indented for a person at a terminal; one
+            # compact line for pipes.
+            indent = 1 if out.isatty() else None
+            write_json_texts(store.history.iter_session_json(since), out, indent=indent)
+            out.write("\n")
+        elif args.csv:
+            from glutecoach.store.export import CSV_HEADER, export_rows
+
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(CSV_HEADER)
+            writer.writerows(export_rows(store.history.iter_sessions(since)))
+        else:
+            _print_history_table(store.history.sessions(since=since))
     finally:
         store.close()
-    out = sys.stdout
-    if args.json:
-        # Indented for a person at a terminal; one compact line for pipes (4x faster at scale).
-        indent = 1 if out.isatty() else None
-        out.write(json.dumps([s.to_json() for s in sessions], indent=indent))
-        out.write("\n")
-    elif args.csv:
-        from glutecoach.store.history import CSV_HEADER, export_rows
-
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(CSV_HEADER)
-        writer.writerows(export_rows(sessions))
-    else:
-        _print_history_table(sessions)
     return 0
 
 
 def _print_history_table(sessions: list[object]) -> None:
-    from glutecoach.store.history import EFFORTS, SessionRow
+    from glutecoach.store.queries import EFFORTS, SessionRow
 
     if not sessions:
         print("No sessions yet. Run a routine and it will show up here.")
@@ -132,7 +136,7 @@ def _catalog() -> dict[str, Exercise]:
 
 def cmd_levels(args: argparse.Namespace) -> int:
     catalog = _catalog()
-    store = _open()
+    store = _open(create=False)
     try:
         rows = [
             {

@@ -1,8 +1,10 @@
 """History: what you did, newest first, with streaks, a 12-week calendar and your levels.
 
-The numbers come from ``glutecoach.store.stats`` so this screen only draws. Everything is
-read once when the screen opens (two indexed queries), which stays well under the 200 ms
-budget even for ten years of daily sessions (see ``tests/bench/history_bench.py``).
+The numbers come from the store's summary tables (kept current by every write) and
+``glutecoach.store.stats``, so this screen only draws. Opening it reads the headline counts
+and streaks, twelve weeks of days, the level changes and one page of sessions: the same
+work after fifty years as after one (``tests/bench/history_bench.py``). Older sessions
+load a page at a time (``m``).
 """
 
 from __future__ import annotations
@@ -18,20 +20,20 @@ from textual.markup import escape
 from textual.widgets import DataTable, Footer, Static
 
 from glutecoach.screens.base import CoachScreen
-from glutecoach.store.history import EFFORTS, SessionRow
+from glutecoach.store.queries import EFFORTS, SessionRow, Summary
 from glutecoach.store.stats import (
     DayTotal,
-    completed_days,
     day_totals,
+    grid_start,
     level_timeline,
     minutes_by_day,
-    streaks,
     weekly_minutes,
 )
 from glutecoach.widgets.heatmap import Heatmap
 from glutecoach.widgets.sparkline import WeeklyBars
 
 PAGE = 100  # table rows per page (m for more): DataTable layout cost grows with rows
+WEEKS = 12  # the calendar's and the weekly bars' span
 
 
 class HistoryScreen(CoachScreen):
@@ -67,7 +69,8 @@ class HistoryScreen(CoachScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.days: list[DayTotal] = []
+        self.days: list[DayTotal] = []  # the calendar's twelve weeks
+        self.summary = Summary(0, 0, 0, 0)
         self.shown: list[SessionRow] = []  # the table's rows, with exercises
         self.level_points: list[tuple[str, str, int]] = []
         self.off_reason = ""
@@ -102,11 +105,13 @@ class HistoryScreen(CoachScreen):
         self.load()
 
     def load(self, today: date | None = None) -> None:
+        today = today or date.today()
         fetch = _Fetch(self._history())
-        fetch.run()  # in place: a thread was tried and was slower (GIL contention)
+        fetch.run(today)  # in place: a thread was tried and was slower (GIL contention)
         self.off_reason = fetch.off_reason
         self.days, self.shown, self.level_points = fetch.days, fetch.shown, fetch.points
-        self._draw(today or date.today())
+        self.summary = fetch.summary
+        self._draw(today)
 
     def action_more(self) -> None:
         history = self._history()
@@ -122,15 +127,15 @@ class HistoryScreen(CoachScreen):
 
     @property
     def total(self) -> int:
-        return sum(d.sessions for d in self.days)
+        return self.summary.sessions
 
     def _draw(self, today: date) -> None:
         by_day = minutes_by_day(self.days)
-        current, longest = streaks(completed_days(self.days), today)
-        done = sum(d.completed for d in self.days)
+        current, longest = self.summary.current_streak, self.summary.longest_streak
+        done = self.summary.completed
         if self.off_reason:
             summary = f"[b]History is off:[/b] {escape(self.off_reason)}"
-        elif not self.days:
+        elif not self.total:
             summary = "No sessions yet. Finish a routine and it shows up here."
         else:
             day_word = "day" if current == 1 else "days"
@@ -169,21 +174,24 @@ class HistoryScreen(CoachScreen):
 
 
 class _Fetch:
-    """The three queries the screen needs: per-day totals, one page of rows, level points."""
+    """The queries the screen needs, none of which reads more as the years go by: the
+    headline counts and streaks, twelve weeks of days, one page of rows, level points."""
 
     def __init__(self, history: Any) -> None:
         self.history = history
         self.off_reason = ""
+        self.summary = Summary(0, 0, 0, 0)
         self.days: list[DayTotal] = []
         self.shown: list[SessionRow] = []
         self.points: list[tuple[str, str, int]] = []
 
-    def run(self) -> None:
+    def run(self, today: date) -> None:
         history = self.history
         if history is None or not history.enabled:
             self.off_reason = getattr(history, "why_disabled", "") or "no store is open"
             return
-        self.days = day_totals(history.daily_totals())
+        self.summary = history.summary(today)
+        self.days = day_totals(history.daily_totals(since=grid_start(today, WEEKS).isoformat()))
         self.shown = history.sessions(limit=PAGE)
         self.points = history.level_points()
 

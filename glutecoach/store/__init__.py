@@ -61,10 +61,15 @@ def open_store(
     history_file: Path | None = None,
     *,
     history: bool = True,
+    create: bool = True,
 ) -> Store:
     """Load settings, open history (closing sessions a crash left open) and levels.
 
     ``history=False`` skips the database entirely (for commands that only read settings).
+    ``create=False`` is for commands that only read (``routines``, ``plan``, ``levels``,
+    ``history``): when there is no history file yet nothing is created; levels are all 1,
+    history is empty, ``history.enabled`` is False and ``history.why_disabled`` is empty.
+    An existing file is opened as usual (upgraded, or moved aside when damaged).
     """
     notices: list[str] = []
     settings = SettingsStore(config_file if config_file is not None else paths.config_file())
@@ -72,8 +77,11 @@ def open_store(
     db: Database | None = None
     read_only: Database | None = None
     why = "history was not opened for this command"
+    path = history_file if history_file is not None else paths.history_file()
+    if history and not create and not path.exists():
+        history, why = False, ""
     if history:
-        result = open_database(history_file if history_file is not None else paths.history_file())
+        result = open_database(path)
         notices.extend(result.notices or [])
         db, why, read_only = result.db, result.why_disabled, result.read_only
         if db is None:

@@ -76,6 +76,127 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX session_exercises_exercise ON session_exercises(exercise, session_id);
     CREATE INDEX level_changes_exercise ON level_changes(exercise, changed_at);
     """,
+    # v3: what the History screen shows, kept current by triggers on every write, so opening
+    # it costs the same after ten years as after one week: per local day (sessions, completed,
+    # active seconds) and each exercise's level changes. Days are the local day at the time
+    # of the write (the day you trained where you were). On top of the days, the totals and
+    # the runs of consecutive days with a completed session (streaks), kept by triggers on
+    # the days. And exercises in session order, for exports that read them per session.
+    """
+    CREATE TABLE session_days (
+        day TEXT PRIMARY KEY,
+        sessions INTEGER NOT NULL DEFAULT 0,
+        completed INTEGER NOT NULL DEFAULT 0,
+        active_seconds REAL NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+    INSERT INTO session_days (day, sessions, completed, active_seconds)
+        SELECT date(started_at, 'localtime'), COUNT(*), SUM(status = 'completed'),
+            SUM(active_seconds)
+        FROM sessions GROUP BY 1;
+    CREATE TRIGGER session_days_insert AFTER INSERT ON sessions BEGIN
+        INSERT OR IGNORE INTO session_days (day) VALUES (date(NEW.started_at, 'localtime'));
+        UPDATE session_days SET sessions = sessions + 1,
+            completed = completed + (NEW.status = 'completed'),
+            active_seconds = active_seconds + NEW.active_seconds
+        WHERE day = date(NEW.started_at, 'localtime');
+    END;
+    CREATE TRIGGER session_days_update AFTER UPDATE OF started_at, status, active_seconds
+    ON sessions BEGIN
+        UPDATE session_days SET sessions = sessions - 1,
+            completed = completed - (OLD.status = 'completed'),
+            active_seconds = active_seconds - OLD.active_seconds
+        WHERE day = date(OLD.started_at, 'localtime');
+        INSERT OR IGNORE INTO session_days (day) VALUES (date(NEW.started_at, 'localtime'));
+        UPDATE session_days SET sessions = sessions + 1,
+            completed = completed + (NEW.status = 'completed'),
+            active_seconds = active_seconds + NEW.active_seconds
+        WHERE day = date(NEW.started_at, 'localtime');
+        DELETE FROM session_days WHERE day = date(OLD.started_at, 'localtime') AND sessions <= 0;
+    END;
+    CREATE TRIGGER session_days_delete AFTER DELETE ON sessions BEGIN
+        UPDATE session_days SET sessions = sessions - 1,
+            completed = completed - (OLD.status = 'completed'),
+            active_seconds = active_seconds - OLD.active_seconds
+        WHERE day = date(OLD.started_at, 'localtime');
+        DELETE FROM session_days WHERE day = date(OLD.started_at, 'localtime') AND sessions <= 0;
+    END;
+    CREATE TABLE history_totals (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        sessions INTEGER NOT NULL,
+        completed INTEGER NOT NULL
+    );
+    INSERT INTO history_totals (id, sessions, completed)
+        SELECT 1, COALESCE(SUM(sessions), 0), COALESCE(SUM(completed), 0) FROM session_days;
+    CREATE TRIGGER history_totals_insert AFTER INSERT ON session_days BEGIN
+        UPDATE history_totals SET sessions = sessions + NEW.sessions,
+            completed = completed + NEW.completed;
+    END;
+    CREATE TRIGGER history_totals_update AFTER UPDATE OF sessions, completed ON session_days
+    BEGIN
+        UPDATE history_totals SET sessions = sessions + NEW.sessions - OLD.sessions,
+            completed = completed + NEW.completed - OLD.completed;
+    END;
+    CREATE TRIGGER history_totals_delete AFTER DELETE ON session_days BEGIN
+        UPDATE history_totals SET sessions = sessions - OLD.sessions,
+            completed = completed - OLD.completed;
+    END;
+    CREATE TABLE streak_runs (
+        first TEXT PRIMARY KEY,
+        last TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX streak_runs_last ON streak_runs(last);
+    CREATE INDEX streak_runs_length ON streak_runs(julianday(last) - julianday(first));
+    INSERT INTO streak_runs (first, last)
+        SELECT MIN(day), MAX(day) FROM (
+            SELECT day, julianday(day) - ROW_NUMBER() OVER (ORDER BY day) AS run
+            FROM session_days WHERE completed > 0)
+        GROUP BY run;
+    CREATE TRIGGER streak_day_done AFTER UPDATE OF completed ON session_days
+    WHEN OLD.completed = 0 AND NEW.completed > 0 BEGIN
+        UPDATE streak_runs SET last = NEW.day WHERE last = date(NEW.day, '-1 day');
+        INSERT INTO streak_runs (first, last) SELECT NEW.day, NEW.day
+            WHERE NOT EXISTS (SELECT 1 FROM streak_runs WHERE last = NEW.day);
+        UPDATE streak_runs
+            SET last = (SELECT r.last FROM streak_runs r WHERE r.first = date(NEW.day, '+1 day'))
+            WHERE last = NEW.day
+            AND EXISTS (SELECT 1 FROM streak_runs r WHERE r.first = date(NEW.day, '+1 day'));
+        DELETE FROM streak_runs WHERE first = date(NEW.day, '+1 day')
+            AND EXISTS (SELECT 1 FROM streak_runs r
+                WHERE r.last = streak_runs.last AND r.first < streak_runs.first);
+    END;
+    CREATE TRIGGER streak_day_undone AFTER UPDATE OF completed ON session_days
+    WHEN OLD.completed > 0 AND NEW.completed = 0 BEGIN
+        INSERT INTO streak_runs (first, last) SELECT date(NEW.day, '+1 day'), last
+            FROM streak_runs WHERE first < NEW.day AND last > NEW.day;
+        UPDATE streak_runs SET last = date(NEW.day, '-1 day')
+            WHERE first < NEW.day AND last >= NEW.day;
+        UPDATE streak_runs SET first = date(NEW.day, '+1 day')
+            WHERE first = NEW.day AND last > NEW.day;
+        DELETE FROM streak_runs WHERE first = NEW.day AND last = NEW.day;
+    END;
+    CREATE TABLE level_points (
+        id INTEGER PRIMARY KEY,
+        exercise TEXT NOT NULL,
+        level INTEGER NOT NULL,
+        session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE
+    );
+    CREATE INDEX level_points_exercise ON level_points(exercise, id);
+    CREATE INDEX level_points_session ON level_points(session_id);
+    CREATE INDEX session_exercises_position ON session_exercises(session_id, position);
+    INSERT INTO level_points (exercise, level, session_id)
+        SELECT exercise, level, session_id FROM (
+            SELECT exercise, level, session_id, rowid AS n,
+                LAG(level) OVER (PARTITION BY exercise ORDER BY session_id, rowid) AS before
+            FROM session_exercises)
+        WHERE before IS NULL OR before != level ORDER BY session_id, n;
+    CREATE TRIGGER level_points_insert AFTER INSERT ON session_exercises
+    WHEN NEW.level IS NOT (
+        SELECT level FROM level_points WHERE exercise = NEW.exercise ORDER BY id DESC LIMIT 1
+    ) BEGIN
+        INSERT INTO level_points (exercise, level, session_id)
+        VALUES (NEW.exercise, NEW.level, NEW.session_id);
+    END;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -165,6 +286,16 @@ class Database:
         with self.lock:
             return list(self.conn.execute(sql, params).fetchall())
 
+    def iter_query(
+        self, sql: str, params: tuple[object, ...] = (), size: int = 500
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """The rows of ``sql`` in batches of ``size``, read as they are consumed (exports)."""
+        self.settle()
+        with self.lock:
+            cursor = self.conn.execute(sql, params)
+            while batch := cursor.fetchmany(size):
+                yield batch
+
     def close(self, drain: float = DRAIN_SECONDS) -> list[str]:
         """Drain the writer (at most ``drain`` s) and close; return what was not written."""
         lost = self._writer.close(drain) if self._writer is not None else []
@@ -224,7 +355,13 @@ def _check(conn: sqlite3.Connection) -> int:
 
 
 def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the schema to ``SCHEMA_VERSION`` in one transaction; return the starting version."""
+    """Bring the schema to ``SCHEMA_VERSION`` in one transaction; return the starting version.
+
+    A file already current is only read: opening it never waits for another program's lock.
+    """
+    current = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if current >= SCHEMA_VERSION:
+        return current
     conn.execute("BEGIN IMMEDIATE")
     try:
         start = int(conn.execute("PRAGMA user_version").fetchone()[0])
@@ -241,9 +378,16 @@ def migrate(conn: sqlite3.Connection) -> int:
 
 
 def _statements(script: str) -> Iterator[str]:
+    """Each complete statement of ``script`` (a trigger's body holds semicolons of its own)."""
+    pending = ""
     for part in script.split(";"):
-        if part.strip():
-            yield part
+        pending += part + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                yield pending
+            pending = ""
+    if pending.strip(" \n;"):
+        yield pending
 
 
 def _create_private(path: Path) -> None:

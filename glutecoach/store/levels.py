@@ -21,10 +21,13 @@ import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from glutecoach.engine.model import Exercise
 from glutecoach.store.db import Database, HistoryUnavailable, utc_now
 from glutecoach.store.writer import Notices
+
+if TYPE_CHECKING:
+    from glutecoach.engine.model import Exercise
 
 UP_AFTER_SESSIONS = 3
 UP_WINDOW = timedelta(days=21)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -167,3 +168,60 @@ def test_history_from_a_newer_glutecoach_says_why_and_exits_1(
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "History is off" in captured.err and "newer glutecoach" in captured.err
+
+
+READ_ONLY_COMMANDS = [
+    ["routines"],
+    ["routines", "--json"],
+    ["plan", "desk-reset"],
+    ["plan", "desk-reset", "--json"],
+    ["levels"],
+    ["levels", "--json"],
+    ["history"],
+    ["history", "--json"],
+    ["history", "--csv"],
+]
+
+
+@pytest.mark.parametrize("command", READ_ONLY_COMMANDS, ids=" ".join)
+def test_read_only_commands_leave_an_empty_home_empty(tmp_path: Path, command: list[str]) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {**os.environ, "GLUTECOACH_HOME": str(home)}
+    result = subprocess.run(
+        [sys.executable, "-m", "glutecoach", *command],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    assert list(home.iterdir()) == []
+    if command[-1] == "--json":
+        json.loads(result.stdout)  # still the documented output: [] or the levels
+    if command == ["levels"]:
+        assert "glute-bridge" in result.stdout and "1/" in result.stdout
+
+
+def test_levels_set_in_an_empty_home_creates_the_history_and_keeps_the_level(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "home"
+    env = {**os.environ, "GLUTECOACH_HOME": str(home)}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "glutecoach", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    assert run("levels", "set", "glute-bridge", "2").returncode == 0
+    assert (home / "history.db").exists()
+    shown = {r["exercise"]: r["level"] for r in json.loads(run("levels", "--json").stdout)}
+    assert shown["glute-bridge"] == 2

@@ -345,7 +345,7 @@ def test_daily_totals_and_level_points_group_in_sqlite(store: Store) -> None:
 
 
 def test_a_killed_but_unreaped_process_counts_as_gone() -> None:
-    from glutecoach.store.history import _pid_alive
+    from glutecoach.store.recovery import pid_alive as _pid_alive
 
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:

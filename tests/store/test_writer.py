@@ -196,3 +196,29 @@ def test_kill_9_keeps_every_step_that_ended_a_second_before(home: Path) -> None:
     ).fetchall()
     conn.close()
     assert active >= promised and reps >= promised, (active, promised, len(ended))
+
+
+def test_opening_while_another_program_holds_the_lock_neither_waits_nor_turns_off(
+    home: Path,
+) -> None:
+    open_store().close()  # the schema exists, as after any earlier run
+    locker = hold_lock(home / "history.db", 4)
+    try:
+        started = time.perf_counter()
+        store = open_store()
+        opened = time.perf_counter() - started
+        assert store.history.enabled, store.notices
+        plan = make_plan()
+        record = store.history.begin(plan, "Test routine")
+        tally = PlanTally(plan)
+        for i, step in enumerate(plan.steps):
+            record.progress(tally.ended(i, step, step.seconds, True), tally.active_seconds)
+        record.finish("completed", 190)
+        assert locker.poll() is None
+    finally:
+        locker.wait(timeout=15)
+    assert opened < 1.0  # reading the schema version needs no write lock
+    assert store.history.flush(timeout=10)
+    [row] = store.history.sessions()
+    assert row.status == "completed"
+    assert store.close() == []

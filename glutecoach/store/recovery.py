@@ -1,0 +1,62 @@
+"""Crash recovery: closing sessions whose glutecoach died mid-workout.
+
+A session's row says ``partial`` from its first write and is updated after every finished
+step, so a crash or ``kill -9`` loses nothing that was written; all that is left to do is
+to end such a session at its last finished step, once its process is known to be gone.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from glutecoach.store.db import Database
+
+STALE_AFTER = timedelta(hours=12)
+
+
+def stale_sessions(db: Database, is_alive: Callable[[int], bool] | None = None) -> list[int]:
+    """Open sessions whose process is gone, or that have not moved for ``STALE_AFTER`` (a
+    reused process id). A session whose process still runs is another glutecoach
+    mid-workout and is left alone."""
+    alive = is_alive or pid_alive
+    rows = db.query("SELECT id, pid, updated_at, started_at FROM sessions WHERE ended_at IS NULL")
+    cutoff = (datetime.now(UTC) - STALE_AFTER).isoformat()
+    return [
+        int(sid)
+        for sid, pid, updated, started in rows
+        if pid is None or not alive(int(pid)) or str(updated or started) < cutoff
+    ]
+
+
+def close_sessions(ids: list[int]) -> Callable[[sqlite3.Connection], object]:
+    """The write that ends them: ``partial``, ended at their last finished step."""
+    params = [(sid,) for sid in ids]
+    return lambda conn: conn.executemany(
+        "UPDATE sessions SET status='partial', ended_at=COALESCE(updated_at, started_at)"
+        " WHERE id=? AND ended_at IS NULL",
+        params,
+    )
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (POSIX: signal 0, and a zombie counts as gone).
+    The one place that asks; swap it for a platform seam's check if one is added."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    try:  # a killed process not yet reaped (a zombie) still answers signal 0
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rpartition(")")[2].split()[:1] != ["Z"]
