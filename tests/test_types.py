@@ -1,4 +1,4 @@
-"""engine/, store/, voice/ and workout/ stay mypy --strict clean (the config is in pyproject.toml)."""
+"""engine/, store/, voice/, workout/ and platform/ stay mypy --strict clean (see pyproject)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,6 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from glutecoach.engine.model import Plan, Step, StepKind
@@ -353,21 +352,9 @@ class History:
 
 
 def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    try:  # a killed process not yet reaped (a zombie) still answers signal 0
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return True
-    return stat.rpartition(")")[2].split()[:1] != ["Z"]
+    from glutecoach.platform import pid_alive  # kill 0 is a console Ctrl-C on Windows
+
+    return pid_alive(pid)
 
 
 def export_rows(sessions: Iterable[SessionRow]) -> list[list[object]]:

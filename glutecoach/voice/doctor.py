@@ -37,20 +37,29 @@ def in_ssh() -> bool:
     return any(os.environ.get(v) for v in ("SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY"))
 
 
-def colour_support() -> str:
-    if os.environ.get("NO_COLOR"):
+def colour_support(env: dict[str, str] | None = None, *, on: str | None = None) -> str:
+    """How many colours the terminal shows, from what it says about itself."""
+    from glutecoach.platform import WINDOWS, system
+
+    env = dict(os.environ if env is None else env)
+    if env.get("NO_COLOR"):
         return "off (NO_COLOR is set)"
-    term = os.environ.get("TERM", "")
-    colorterm = os.environ.get("COLORTERM", "").lower()
+    term = env.get("TERM", "")
+    colorterm = env.get("COLORTERM", "").lower()
+    said = f"TERM={term or 'unset'}, COLORTERM={colorterm or 'unset'}"
     if colorterm in ("truecolor", "24bit"):
         depth = "24-bit colour"
     elif "256color" in term:
         depth = "256 colours"
+    elif not term and env.get("WT_SESSION"):
+        return f"24-bit colour (Windows Terminal: WT_SESSION is set; {said})"
+    elif not term and system(on) == WINDOWS:
+        return f"16 colours at least (a Windows console; {said})"
     elif term in ("", "dumb"):
         depth = "no colour (dumb or unknown terminal)"
     else:
         depth = "16 colours"
-    return f"{depth} (TERM={term or 'unset'}, COLORTERM={colorterm or 'unset'})"
+    return f"{depth} ({said})"
 
 
 def writable(path: Path) -> str:
