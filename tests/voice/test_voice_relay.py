@@ -211,9 +211,7 @@ def test_relay_command_prints_token_and_the_lines_to_use(tmp_path) -> None:
     assert "rejected connection" in err and "wrong or missing token" in err
 
 
-def test_a_line_nested_thousands_deep_is_rejected_and_logged_not_a_traceback(
-    relay, capfd
-) -> None:
+def test_a_line_nested_thousands_deep_is_rejected_and_logged_not_a_traceback(relay, capfd) -> None:
     server, speaker, _, log = relay
     for greeted in (False, True):
         sock, reader = connect(server.port)
