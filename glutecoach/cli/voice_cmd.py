@@ -156,8 +156,12 @@ def cmd_say(args: argparse.Namespace) -> int:
         try:
             while player.playing() and time.monotonic() < deadline:
                 time.sleep(0.02)
+            problem = player.problem()
         finally:
             player.stop()
+    if problem is not None:
+        print(f"glutecoach: could not play sound: {problem}", file=sys.stderr)
+        return 1
     return 0
 
 

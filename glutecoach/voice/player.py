@@ -57,6 +57,8 @@ class Player(Protocol):
     def play(self, path: Path) -> None: ...
     def stop(self) -> None: ...
     def playing(self) -> bool: ...
+    def problem(self) -> str | None:
+        """Why the last sound, now ended, was not heard (None: it played out or was cut)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,12 +98,14 @@ class CommandPlayer:
         self.name = name
         self.argv = argv
         self._proc: subprocess.Popen[bytes] | None = None
+        self._problem: str | None = None
         self._lock = threading.Lock()
 
     def play(self, path: Path) -> None:
         argv = [a.replace("{file}", str(path)) for a in self.argv]
         with self._lock:
             self._stop_locked()
+            self._problem = None
             self._proc = subprocess.Popen(
                 argv,
                 stdin=subprocess.DEVNULL,
@@ -117,12 +121,27 @@ class CommandPlayer:
 
     def _stop_locked(self) -> None:
         proc, self._proc = self._proc, None
-        if proc is not None:
-            stop_tree(proc)
+        if proc is None:
+            return
+        self._problem = self._failed(proc)  # ended on its own, with an error: remember
+        stop_tree(proc)
+
+    def _failed(self, proc: subprocess.Popen[bytes]) -> str | None:
+        code = proc.poll()
+        if code is None or code == 0:
+            return None
+        return f"{self.name} exited with status {code}"
 
     def playing(self) -> bool:
         with self._lock:
             return self._proc is not None and self._proc.poll() is None
+
+    def problem(self) -> str | None:
+        """A player that exits with an error status played nothing we can count on."""
+        with self._lock:
+            if self._proc is not None:
+                return self._failed(self._proc)
+            return self._problem
 
     def wait(self, timeout: float | None = None) -> None:
         proc = self._proc
@@ -194,6 +213,9 @@ class MiniaudioPlayer:
             with contextlib.suppress(Exception):
                 device.close()
         self._done.set()
+
+    def problem(self) -> str | None:
+        return None  # miniaudio's failures raise from play()
 
     def playing(self) -> bool:
         with self._lock:

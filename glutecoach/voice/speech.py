@@ -92,9 +92,9 @@ class WorkerBackend:
                 )
             host.ready(now)
         elif name == "started":
-            self._play_failures = 0
             host.started(int(ev.get("id", -1)))
         elif name == "finished":
+            self._play_failures = 0  # a line played (out, or until cut): the player works
             host.finished(int(ev.get("id", -1)), now)
         elif name == "failed":
             if ev.get("fatal"):

@@ -146,10 +146,17 @@ def main(argv: list[str] | None = None) -> int:
             out.send(ev="engine", engine=synth.info.describe(), fallback=synth.fallback)
 
     def finish(completed: bool) -> None:
+        """The current line ends: played out, or cut (``completed=False``). A player that
+        already exited with an error is reported as failed instead, cut or not."""
         nonlocal current
-        if current is not None:
+        if current is None:
+            return
+        problem = None if player.playing() else player.problem()
+        if problem is not None:  # the driver counts these and falls back to captions
+            out.send(ev="failed", id=current.id, error=problem, fatal=False)
+        else:
             out.send(ev="finished", id=current.id, completed=completed)
-            current = None
+        current = None
 
     while True:
         if pending:
