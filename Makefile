@@ -1,43 +1,54 @@
 # The two set-up commands: `make run` and `make test`. Both create .venv when it is missing
-# and (re)install the project when pyproject.toml changes.
+# and (re)install the project when pyproject.toml changes. On Windows (GNU make from Git
+# for Windows, MSYS2 or Chocolatey) a venv keeps its programs in Scripts\ with .exe names.
+ifeq ($(OS),Windows_NT)
+PYTHON ?= py -3
+BIN_DIR := Scripts
+EXE := .exe
+else
 PYTHON ?= python3
+BIN_DIR := bin
+EXE :=
+endif
 VENV ?= .venv
-BIN := $(VENV)/bin
+BIN := $(VENV)/$(BIN_DIR)
 
 .PHONY: run test bench lint format clean
 
-$(BIN)/python:
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+PY := $(BIN)/python$(EXE)
 
-$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed-run
 
 # Byte-compiling first keeps start-up fast even where PYTHONDONTWRITEBYTECODE is set
 # (Python then recompiles every changed module on each launch, ~17 ms before the first frame).
 run: $(VENV)/.installed-run
-	@$(BIN)/python -m compileall -q glutecoach
-	$(BIN)/glutecoach $(ARGS)
+	@$(PY) -m compileall -q glutecoach
+	$(BIN)/glutecoach$(EXE) $(ARGS)
 
 test: $(VENV)/.installed-test
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test
-	@$(BIN)/python -m compileall -q glutecoach
-	$(BIN)/python tests/bench/run_all.py $(ARGS)
+	@$(PY) -m compileall -q glutecoach
+	$(PY) tests/bench/run_all.py $(ARGS)
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 
 format: $(VENV)/.installed-test
-	$(BIN)/ruff format .
-	$(BIN)/ruff check --fix .
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .ruff_cache .mypy_cache

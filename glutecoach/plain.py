@@ -10,8 +10,6 @@ computes where it is from the clock.
 from __future__ import annotations
 
 import contextlib
-import os
-import select
 import signal
 import sys
 import time
@@ -20,36 +18,12 @@ from typing import IO
 
 from glutecoach.engine.describe import describe_step, mmss
 from glutecoach.engine.session import Session
+from glutecoach.platform import KeyReader, keys
 from glutecoach.workout import events as view
 from glutecoach.workout.run import WorkoutRun
 
 KEYS_HELP = "Keys: space pause/resume, n next, p back, m mute, r repeat, q stop."
 MAX_SLEEP = 1.0
-
-
-class _Keyboard:
-    """Single keys from a terminal on stdin, without echo; restores the terminal on close."""
-
-    def __init__(self, stream: IO[str]) -> None:
-        import termios
-        import tty
-
-        self.fd = stream.fileno()
-        self._saved = termios.tcgetattr(self.fd)
-        tty.setcbreak(self.fd)
-
-    def read(self, timeout: float) -> str | None:
-        ready, _, _ = select.select([self.fd], [], [], max(0.0, timeout))
-        if not ready:
-            return None
-        data = os.read(self.fd, 16)
-        return data.decode("utf-8", "replace")[:1] if data else "q"
-
-    def close(self) -> None:
-        import termios
-
-        with contextlib.suppress(Exception):
-            termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
 
 
 class PlainRunner:
@@ -124,7 +98,7 @@ class PlainRunner:
             return False
         return True
 
-    def loop(self, keyboard: _Keyboard | None) -> str:
+    def loop(self, keyboard: KeyReader | None) -> str:
         run = self.run
         summary = f"{self.plan.routine.name}: {mmss(self.plan.total_seconds)}"
         self.say(summary + (f". {KEYS_HELP}" if keyboard else ""))
@@ -187,7 +161,7 @@ def run_plain(routine_id: str, *, voice: str | None = None, record: bool = True)
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, on_term)
-    keyboard = _Keyboard(sys.stdin) if interactive else None
+    keyboard = keys(sys.stdin) if interactive else None
     try:
         status = runner.loop(keyboard)
     finally:

@@ -1,4 +1,4 @@
-"""engine/, store/, voice/ and workout/ stay mypy --strict clean (config: pyproject.toml)."""
+"""The packages in pyproject's [tool.mypy] files stay mypy --strict clean."""
 
 from __future__ import annotations
 

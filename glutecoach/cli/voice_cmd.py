@@ -108,6 +108,7 @@ def cmd_say(args: argparse.Namespace) -> int:
     except EngineUnavailable as exc:
         print(f"glutecoach: no speech engine: {exc}", file=sys.stderr)
         return 1
+    told = _tell_fallback(synth, "")
     if voice_id and not synth.voice_known:
         print(
             f"glutecoach: voice {voice_id!r} not found; using the default "
@@ -122,6 +123,10 @@ def cmd_say(args: argparse.Namespace) -> int:
             duration = synth.render(text, target)
         except OSError as exc:
             raise UserError(f"say: cannot write {target}: {exc.strerror}") from exc
+        except RuntimeError as exc:
+            print(f"glutecoach: the speech engine failed: {exc}", file=sys.stderr)
+            return 1
+        _tell_fallback(synth, told)
         print(f"Wrote {target} ({duration:.2f} s of speech, {synth.info.describe()})")
         return 0
     output = detect_output()
@@ -134,7 +139,12 @@ def cmd_say(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    rendered = PhraseCache(default_cache_dir(), synth).get(text)
+    try:
+        rendered = PhraseCache(default_cache_dir(), synth).get(text)
+    except RuntimeError as exc:
+        print(f"glutecoach: the speech engine failed: {exc}", file=sys.stderr)
+        return 1
+    _tell_fallback(synth, told)
     player = make_player(choice)
     with quiet_stderr():
         try:
@@ -146,32 +156,50 @@ def cmd_say(args: argparse.Namespace) -> int:
         try:
             while player.playing() and time.monotonic() < deadline:
                 time.sleep(0.02)
+            problem = player.problem()
         finally:
             player.stop()
+    if problem is not None:
+        print(f"glutecoach: could not play sound: {problem}", file=sys.stderr)
+        return 1
     return 0
 
 
+def _tell_fallback(synth: Any, told: str) -> str:
+    """Say once that espeak-ng spoke instead of the system's voice, and why."""
+    if synth.fallback and synth.fallback != told:
+        print(f"glutecoach: using the bundled espeak-ng: {synth.fallback}", file=sys.stderr)
+    return str(synth.fallback)
+
+
 def cmd_voices(args: argparse.Namespace) -> int:
-    from glutecoach.voice.engine import EngineUnavailable, list_voices, open_engine
+    from glutecoach.voice.engine import all_voices
+    from glutecoach.voice.player import quiet_stderr
 
     s = _settings()
-    try:
-        engine = open_engine()
-    except EngineUnavailable as exc:
-        print(f"glutecoach: no speech engine: {exc}", file=sys.stderr)
+    with quiet_stderr():
+        groups, problems = all_voices()
+    for problem in problems:
+        print(f"glutecoach: {problem}", file=sys.stderr)
+    if not groups:
+        print("glutecoach: no speech engine", file=sys.stderr)
         return 1
-    current = engine.getProperty("voice") or ""
-    chosen = s.voice_id or current
+    chosen = s.voice_id
     shown = 0
-    for v in list_voices(engine):
-        langs = ",".join(v["languages"])
-        if args.lang and not any(
-            lang.lower().startswith(args.lang.lower()) for lang in v["languages"]
-        ):
-            continue
-        mark = "*" if v["id"] == chosen else " "
-        print(f"{mark} {v['id']:<24} {v['name']:<28} {langs}")
-        shown += 1
+    for label, voices in groups:
+        wanted = [
+            v
+            for v in voices
+            if not args.lang
+            or any(lang.lower().startswith(args.lang.lower()) for lang in v["languages"])
+        ]
+        if len(groups) > 1 and wanted:
+            print(f"# {label}")
+        for v in wanted:
+            langs = ",".join(v["languages"])
+            mark = "*" if (v["id"] == chosen if chosen else v["default"]) else " "
+            print(f"{mark} {v['id']:<24} {v['name']:<28} {langs}")
+            shown += 1
     if not shown:
         print(f"glutecoach: no voice for language {args.lang!r}", file=sys.stderr)
         return 1
@@ -181,7 +209,7 @@ def cmd_voices(args: argparse.Namespace) -> int:
 def cmd_doctor(args: argparse.Namespace) -> int:
     from glutecoach.voice.doctor import diagnose
 
-    report = diagnose()
+    report = diagnose(_settings().voice_id)
     print(report.render())
     return 0 if report.speech_works else 1
 

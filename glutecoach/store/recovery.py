@@ -7,11 +7,9 @@ to end such a session at its last finished step, once its process is known to be
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from glutecoach.store.db import Database
 
@@ -43,20 +41,8 @@ def close_sessions(ids: list[int]) -> Callable[[sqlite3.Connection], object]:
 
 
 def pid_alive(pid: int) -> bool:
-    """Whether process ``pid`` runs (POSIX: signal 0, and a zombie counts as gone).
-    The one place that asks; swap it for a platform seam's check if one is added."""
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    try:  # a killed process not yet reaped (a zombie) still answers signal 0
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return True
-    return stat.rpartition(")")[2].split()[:1] != ["Z"]
+    """Whether process ``pid`` runs: the platform seam's check (``kill 0`` and the zombie
+    check on POSIX; on Windows ``kill 0`` would send a console Ctrl-C)."""
+    from glutecoach.platform import pid_alive as alive
+
+    return alive(pid)

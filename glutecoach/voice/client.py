@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import glutecoach
+from glutecoach.platform import new_process_group
 
 EventHandler = Callable[[dict[str, Any]], None]
 LOG_LIMIT = 256 * 1024
@@ -68,7 +69,7 @@ class WorkerClient:
                 stdout=subprocess.PIPE,
                 stderr=log,
                 close_fds=True,
-                start_new_session=True,  # Ctrl-C in the terminal is the app's to handle
+                **new_process_group(),  # Ctrl-C in the terminal is the app's to handle
                 env=env,
             )
         finally:

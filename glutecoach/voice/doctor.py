@@ -37,20 +37,29 @@ def in_ssh() -> bool:
     return any(os.environ.get(v) for v in ("SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY"))
 
 
-def colour_support() -> str:
-    if os.environ.get("NO_COLOR"):
+def colour_support(env: dict[str, str] | None = None, *, on: str | None = None) -> str:
+    """How many colours the terminal shows, from what it says about itself."""
+    from glutecoach.platform import WINDOWS, system
+
+    env = dict(os.environ if env is None else env)
+    if env.get("NO_COLOR"):
         return "off (NO_COLOR is set)"
-    term = os.environ.get("TERM", "")
-    colorterm = os.environ.get("COLORTERM", "").lower()
+    term = env.get("TERM", "")
+    colorterm = env.get("COLORTERM", "").lower()
+    said = f"TERM={term or 'unset'}, COLORTERM={colorterm or 'unset'}"
     if colorterm in ("truecolor", "24bit"):
         depth = "24-bit colour"
     elif "256color" in term:
         depth = "256 colours"
+    elif not term and env.get("WT_SESSION"):
+        return f"24-bit colour (Windows Terminal: WT_SESSION is set; {said})"
+    elif not term and system(on) == WINDOWS:
+        return f"16 colours at least (a Windows console; {said})"
     elif term in ("", "dumb"):
         depth = "no colour (dumb or unknown terminal)"
     else:
         depth = "16 colours"
-    return f"{depth} (TERM={term or 'unset'}, COLORTERM={colorterm or 'unset'})"
+    return f"{depth} ({said})"
 
 
 def writable(path: Path) -> str:
@@ -69,27 +78,69 @@ def writable(path: Path) -> str:
     return f"{path}: writable ({state})"
 
 
-def diagnose() -> Report:
+def engines_here(on: str | None = None) -> str:
+    """Which engines this machine has: the native voice (macOS, Windows) and espeak-ng."""
+    from glutecoach.voice import engine
+
+    parts = []
+    forced = os.environ.get(engine.DRIVER_ENV, "").strip()
+    if forced:
+        parts.append(f"{engine.DRIVER_ENV}={forced}")
+    native = engine.native_engine(on)
+    if native is not None:
+        label = native[1]
+        needs = engine.NATIVE[_kind(on)][1]
+        have = engine.native_importable(needs)
+        parts.append(
+            f"{label}: " + ("available" if have else f"missing ({needs} is not installed)")
+        )
+    espeak = engine.locate_espeak()
+    parts.append("espeak-ng: " + (espeak.describe() if espeak.ok else f"missing ({espeak.detail})"))
+    return "; ".join(parts)
+
+
+def _kind(on: str | None) -> str:
+    from glutecoach.platform import system
+
+    return system(on)
+
+
+def diagnose(voice_id: str = "", *, on: str | None = None) -> Report:
     from glutecoach.store import paths
     from glutecoach.voice import engine
     from glutecoach.voice.player import detect_output, find_player
     from glutecoach.voice.relay import RelayClient, RelayError
 
     report = Report()
-    info = engine.load()
+    report.add("Voices here", engines_here(on))
+    info = engine.load(voice_id, on=on)
     if info.ok:
         try:
-            from glutecoach.voice.synth import Synth
+            from glutecoach.voice.synth import Synth, UnreadableAudio
 
             with tempfile.TemporaryDirectory() as tmp:
                 started = time.monotonic()
-                duration = Synth().render("Ready", Path(tmp) / "ready.wav")
+                synth = Synth(voice_id, on=on)
+                duration = synth.render("Ready", Path(tmp) / "ready.wav")
                 took = (time.monotonic() - started) * 1000
             report.engine_works = True
             report.add(
                 "Speech engine",
-                f"works: {info.describe()}; rendered a test word ({duration:.2f} s of audio) "
-                f"in {took:.0f} ms",
+                f"works: {synth.info.describe()}; rendered a test word ({duration:.2f} s of "
+                f"audio) in {took:.0f} ms",
+            )
+            if synth.fallback:
+                report.add("System voice", f"not used: {synth.fallback}")
+                report.fixes.append(
+                    "The bundled espeak-ng speaks instead of the system's voice. To choose "
+                    'it and stop this note, set voice_id = "espeak" in the settings.'
+                )
+        except UnreadableAudio as exc:
+            report.add("Speech engine", f"found {info.describe()} but {exc}")
+            report.fixes.append(
+                'Use the bundled espeak-ng instead: set voice_id = "espeak" in the settings '
+                "(reinstalling pyttsx3 would not help: the engine works, its file format is "
+                "the problem)."
             )
         except Exception as exc:
             report.add("Speech engine", f"found {info.describe()} but it failed: {exc}")
@@ -103,7 +154,7 @@ def diagnose() -> Report:
 
     choice = find_player()
     report.add("Player", f"{choice.name} ({choice.origin})" if choice else "none found")
-    output = detect_output()
+    output = detect_output(on=on)
     report.output_found = output.found
     report.add("Audio output", ("found: " if output.found else "none: ") + output.how)
 
@@ -141,7 +192,7 @@ def diagnose() -> Report:
                 "Connect speakers or headphones, or start a sound server (PipeWire or "
                 "PulseAudio). Until then captions and the bell stand in."
             )
-    report.add("Terminal", colour_support())
+    report.add("Terminal", colour_support(on=on))
     report.add("Config folder", writable(paths.config_dir()))
     report.add("Data folder", writable(paths.data_dir()))
     report.speech_works = report.engine_works and report.output_found

@@ -1,36 +1,54 @@
-"""Playing rendered WAVs with something we can stop at once, and finding real audio output.
+"""Playing rendered WAVs with something we can stop at once.
 
 Players are tried in order: ``GLUTECOACH_PLAYER`` (a command with a ``{file}`` placeholder),
-``pw-play``, ``paplay``, ``aplay``, ``afplay``, then miniaudio inside the worker. Command
-players run in their own session with every standard fd pointed at /dev/null: ``aplay``
-without a sound card writes ALSA errors to fd 2, which is where Textual draws.
+``pw-play``, ``paplay``, ``aplay``, ``afplay``, then miniaudio inside the worker (what
+Windows uses). Command players run in a process group of their own with every standard fd
+pointed at the null device: ``aplay`` without a sound card writes ALSA errors to fd 2,
+which is where Textual draws. Stopping one stops its children too (``glutecoach.platform``).
+Finding a real audio output is ``glutecoach.platform.detect_output``, re-exported here.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import shlex
 import shutil
-import signal
 import subprocess
-import sys
 import threading
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-PLAYER_ENV = "GLUTECOACH_PLAYER"
+from glutecoach.platform import new_process_group, split_command, stop_tree
+from glutecoach.platform.output import (
+    PLAYER_ENV,
+    OutputInfo,
+    detect_output,
+    miniaudio_importable,
+    quiet_stderr,
+)
+
+__all__ = [
+    "COMMANDS",
+    "PLAYER_ENV",
+    "CommandPlayer",
+    "MiniaudioPlayer",
+    "OutputInfo",
+    "Player",
+    "PlayerChoice",
+    "detect_output",
+    "find_player",
+    "make_player",
+    "quiet_stderr",
+]
 COMMANDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("pw-play", ("pw-play", "{file}")),
     ("paplay", ("paplay", "{file}")),
     ("aplay", ("aplay", "-q", "{file}")),
     ("afplay", ("afplay", "{file}")),
 )
-# Devices that accept sound and throw it away: a list holding only these is no output.
-_NOT_REAL = ("discard all samples", "dummy output", "null", "auto_null")
 
 
 class Player(Protocol):
@@ -39,6 +57,8 @@ class Player(Protocol):
     def play(self, path: Path) -> None: ...
     def stop(self) -> None: ...
     def playing(self) -> bool: ...
+    def problem(self) -> str | None:
+        """Why the last sound, now ended, was not heard (None: it played out or was cut)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +72,7 @@ def find_player(env: dict[str, str] | None = None) -> PlayerChoice | None:
     env = dict(os.environ if env is None else env)
     custom = env.get(PLAYER_ENV, "").strip()
     if custom:
-        argv = tuple(shlex.split(custom))
+        argv = tuple(split_command(custom))
         if not any("{file}" in a for a in argv):
             argv = (*argv, "{file}")
         return PlayerChoice(Path(argv[0]).name, argv, f"{PLAYER_ENV} is set")
@@ -60,15 +80,9 @@ def find_player(env: dict[str, str] | None = None) -> PlayerChoice | None:
         found = shutil.which(name, path=env.get("PATH"))
         if found:
             return PlayerChoice(name, (found, *argv[1:]), f"found {found}")
-    if _miniaudio_importable():
+    if miniaudio_importable():
         return PlayerChoice("miniaudio", None, "no command-line player; using miniaudio")
     return None
-
-
-def _miniaudio_importable() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("miniaudio") is not None
 
 
 def make_player(choice: PlayerChoice) -> Player:
@@ -78,25 +92,27 @@ def make_player(choice: PlayerChoice) -> Player:
 
 
 class CommandPlayer:
-    """A player process per utterance; stopping kills its whole process group."""
+    """A player process per utterance; stopping stops it and every child it started."""
 
     def __init__(self, name: str, argv: tuple[str, ...]) -> None:
         self.name = name
         self.argv = argv
         self._proc: subprocess.Popen[bytes] | None = None
+        self._problem: str | None = None
         self._lock = threading.Lock()
 
     def play(self, path: Path) -> None:
         argv = [a.replace("{file}", str(path)) for a in self.argv]
         with self._lock:
             self._stop_locked()
+            self._problem = None
             self._proc = subprocess.Popen(
                 argv,
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 close_fds=True,
-                start_new_session=True,
+                **new_process_group(),
             )
 
     def stop(self) -> None:
@@ -105,20 +121,27 @@ class CommandPlayer:
 
     def _stop_locked(self) -> None:
         proc, self._proc = self._proc, None
-        if proc is None or proc.poll() is not None:
+        if proc is None:
             return
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=0.2)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        self._problem = self._failed(proc)  # ended on its own, with an error: remember
+        stop_tree(proc)
+
+    def _failed(self, proc: subprocess.Popen[bytes]) -> str | None:
+        code = proc.poll()
+        if code is None or code == 0:
+            return None
+        return f"{self.name} exited with status {code}"
 
     def playing(self) -> bool:
         with self._lock:
             return self._proc is not None and self._proc.poll() is None
+
+    def problem(self) -> str | None:
+        """A player that exits with an error status played nothing we can count on."""
+        with self._lock:
+            if self._proc is not None:
+                return self._failed(self._proc)
+            return self._problem
 
     def wait(self, timeout: float | None = None) -> None:
         proc = self._proc
@@ -191,6 +214,9 @@ class MiniaudioPlayer:
                 device.close()
         self._done.set()
 
+    def problem(self) -> str | None:
+        return None  # miniaudio's failures raise from play()
+
     def playing(self) -> bool:
         with self._lock:
             if self._device is None:
@@ -199,102 +225,3 @@ class MiniaudioPlayer:
                 self._stop_locked()
                 return False
             return True
-
-
-@dataclass(frozen=True, slots=True)
-class OutputInfo:
-    """Whether sound would reach a person, and how we know."""
-
-    found: bool
-    how: str
-
-
-@contextlib.contextmanager
-def quiet_stderr() -> Iterator[None]:
-    """Point fd 2 at /dev/null for a moment: audio libraries print straight to it.
-
-    Only for one-shot commands and the worker, never the TUI process (Textual draws there).
-    """
-    with contextlib.suppress(OSError, ValueError):
-        sys.stderr.flush()
-    saved = os.dup(2)
-    null = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(null, 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(null)
-
-
-def _run(argv: list[str], timeout: float = 2.0) -> str | None:
-    try:
-        done = subprocess.run(
-            argv,
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else None
-
-
-def detect_output(env: dict[str, str] | None = None) -> OutputInfo:
-    """Look for a real audio output. Honest: a sink that discards sound does not count."""
-    env = dict(os.environ if env is None else env)
-    if env.get(PLAYER_ENV, "").strip():
-        return OutputInfo(True, f"{PLAYER_ENV} is set, so its player is trusted to be heard")
-    if sys.platform == "darwin":
-        return OutputInfo(True, "macOS audio (afplay)")
-    if sys.platform == "win32":
-        return OutputInfo(True, "Windows audio")
-    reasons: list[str] = []
-    if shutil.which("pactl"):
-        info = _run(["pactl", "info"])
-        if info is None:
-            reasons.append("no PulseAudio or PipeWire server is running")
-        else:
-            sink = ""
-            for line in info.splitlines():
-                if line.startswith("Default Sink:"):
-                    sink = line.split(":", 1)[1].strip()
-            if sink and not any(word in sink.lower() for word in _NOT_REAL):
-                return OutputInfo(True, f"sound server running, default output {sink}")
-            reasons.append("the sound server has only a dummy output")
-    cards = Path("/proc/asound/cards")
-    try:
-        text = cards.read_text(encoding="utf-8", errors="replace").strip()
-    except OSError:
-        text = ""
-    if text and "no soundcards" not in text:
-        first = text.splitlines()[0].strip()
-        return OutputInfo(True, f"ALSA sound card: {first}")
-    reasons.append("no sound card")
-    devices = _miniaudio_devices()
-    if devices is None:
-        reasons.append("miniaudio is not installed")
-    else:
-        real = [d for d in devices if not any(w in d.lower() for w in _NOT_REAL)]
-        if real:
-            return OutputInfo(True, f"audio device {real[0]}")
-        if devices:
-            reasons.append("the only audio device throws the sound away")
-    return OutputInfo(False, "; ".join(reasons))
-
-
-def _miniaudio_devices() -> list[str] | None:
-    if not _miniaudio_importable():
-        return None
-    import miniaudio
-
-    try:
-        with quiet_stderr():
-            devices = miniaudio.Devices()
-            names = [str(d.get("name", "")) for d in devices.get_playbacks()]
-            backend = str(devices.backend)
-        return [f"{n} ({backend})" for n in names]
-    except Exception:
-        return []

@@ -7,9 +7,10 @@ Run ``glutecoach relay`` locally; it listens on 127.0.0.1 only. Forward it with
 The wire is newline-delimited JSON. Every connection starts with
 ``{"op": "hello", "token": T}`` and is answered ``{"ok": true}`` or ``{"ok": false,
 "error": ...}`` (then closed). After that: ``{"op": "cue", "text", "kind", "late"}``,
-``{"op": "flush"}``, ``{"op": "bye"}``. Lines are limited in size; anything malformed,
-oversized or unauthenticated is rejected, logged and the connection closed. Text is only
-ever spoken or printed, never run.
+``{"op": "flush"}``, ``{"op": "bye"}``. Lines are limited in size and nesting; anything
+malformed, oversized, nested too deep or unauthenticated is rejected, logged and the
+connection closed. A connection has ``HELLO_TIMEOUT`` seconds to give the token. Text is
+only ever spoken or printed, never run.
 """
 
 from __future__ import annotations
@@ -30,8 +31,11 @@ from glutecoach.voice.channels import clean
 
 DEFAULT_PORT = 4712
 MAX_LINE = 4096
+MAX_DEPTH = 8  # the protocol's messages are flat objects: deeper nesting is never ours
 PROTOCOL = 1
 CONNECT_TIMEOUT = 2.0
+HELLO_TIMEOUT = 5.0  # a connection that has not given the token by then is closed
+IDLE_TIMEOUT = 3600.0  # an idle session between sets is fine; a dead one is not forever
 
 
 class RelayError(RuntimeError):
@@ -130,10 +134,27 @@ def _read_line(stream: Any, limit: int) -> Any:
         raise ValueError("connection closed")
     if len(raw) > limit:
         raise ValueError(f"message longer than {limit} bytes")
+    if _depth(raw) > MAX_DEPTH:  # json.loads would recurse once per level, and may crash
+        raise ValueError(f"nested more than {MAX_DEPTH} levels deep")
     return json.loads(raw)
 
 
-class Speaker(Protocol):
+def _depth(raw: bytes) -> int:
+    """How deep brackets nest in a JSON text (brackets inside strings included: an upper
+    bound, which is all the check needs)."""
+    depth = deepest = 0
+    for byte in raw:
+        if byte in b"[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in b"]}":
+            depth -= 1
+    return deepest
+
+
+class CueSink(Protocol):
+    """What the relay hands cues to: a local voice (any ``Speaker`` will do)."""
+
     def cue(self, cue: Cue, due: float | None = None) -> None: ...
     def flush(self) -> None: ...
 
@@ -144,12 +165,14 @@ class RelayServer:
     def __init__(
         self,
         token: str,
-        speaker: Speaker,
+        speaker: CueSink,
         *,
         port: int = DEFAULT_PORT,
         captions: TextIO | None = None,
         log: Callable[[str], Any] = lambda _msg: None,
         clock: Callable[[], float] = time.monotonic,
+        hello_timeout: float = HELLO_TIMEOUT,
+        idle_timeout: float = IDLE_TIMEOUT,
     ) -> None:
         self.token = token
         self.speaker = speaker
@@ -158,13 +181,19 @@ class RelayServer:
         self.clock = clock
         self.received = 0
         self.rejected = 0
+        self.idle_timeout = idle_timeout
         relay = self
 
         class Handler(socketserver.StreamRequestHandler):
-            timeout = 3600  # an idle session between sets is fine; a dead one is not forever
+            timeout = hello_timeout  # until the token is given; then idle_timeout
 
             def handle(self) -> None:
-                relay._serve(self.rfile, self.wfile, self.client_address)
+                peer = self.client_address
+                try:
+                    relay._serve(self.rfile, self.wfile, peer, self.connection.settimeout)
+                except Exception as exc:  # logged, never a traceback on the relay's stderr
+                    relay.rejected += 1
+                    relay.log(f"dropped connection from {peer[0]}:{peer[1]}: {exc!r}")
 
         class Server(socketserver.ThreadingTCPServer):
             allow_reuse_address = True
@@ -195,9 +224,18 @@ class RelayServer:
             wfile.write(_line({"ok": False, "error": why}))
             wfile.flush()
 
-    def _serve(self, rfile: Any, wfile: Any, peer: Any) -> None:
+    def _serve(
+        self,
+        rfile: Any,
+        wfile: Any,
+        peer: Any,
+        set_timeout: Callable[[float], None] = lambda _s: None,
+    ) -> None:
         try:
             hello = _read_line(rfile, MAX_LINE)
+        except TimeoutError:
+            self._reject(wfile, peer, "no greeting in time")
+            return
         except (ValueError, OSError) as exc:
             self._reject(wfile, peer, f"bad greeting ({exc})")
             return
@@ -210,12 +248,16 @@ class RelayServer:
         ):
             self._reject(wfile, peer, "wrong or missing token")
             return
+        set_timeout(self.idle_timeout)
         wfile.write(_line({"ok": True, "version": PROTOCOL}))
         wfile.flush()
         self.log(f"coach connected from {peer[0]}:{peer[1]}")
         while True:
             try:
                 msg = _read_line(rfile, MAX_LINE)
+            except TimeoutError:
+                self.log(f"coach at {peer[0]}:{peer[1]} idle too long; closed")
+                return
             except (ValueError, OSError) as exc:
                 if str(exc) != "connection closed":
                     self._reject(wfile, peer, f"malformed message ({exc})")

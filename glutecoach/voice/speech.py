@@ -34,7 +34,7 @@ class WorkerBackend:
     def open(self) -> None:
         from glutecoach.voice import engine
 
-        info = engine.locate()
+        info = engine.locate(self._host.settings.voice_id)
         if not info.ok:
             self._host.fall_back(info.detail)
         else:
@@ -70,7 +70,14 @@ class WorkerBackend:
             return
         host = self._host
         name = ev.get("ev")
-        if name == "ready":
+        if name in ("ready", "engine") and ev.get("fallback"):
+            host.notice(
+                f"Speaking with the bundled espeak-ng voice: {ev['fallback']}. "
+                "`glutecoach doctor` explains."
+            )
+        if name == "engine":
+            host.engine = {**host.engine, "engine": ev.get("engine"), "fallback": ev["fallback"]}
+        elif name == "ready":
             host.engine = ev
             if not ev.get("output"):
                 why = f"no sound output here ({ev.get('output_how', 'unknown')})"
@@ -85,9 +92,9 @@ class WorkerBackend:
                 )
             host.ready(now)
         elif name == "started":
-            self._play_failures = 0
             host.started(int(ev.get("id", -1)))
         elif name == "finished":
+            self._play_failures = 0  # a line played (out, or until cut): the player works
             host.finished(int(ev.get("id", -1)), now)
         elif name == "failed":
             if ev.get("fatal"):

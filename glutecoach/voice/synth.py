@@ -40,24 +40,85 @@ def wav_duration(path: Path) -> float:
         return w.getnframes() / float(w.getframerate())
 
 
-class Synth:
-    """One pyttsx3 engine, used from one thread only."""
+def sniff(path: Path) -> str:
+    """What kind of audio file this is, by its first bytes: wav, aiff, empty or unknown."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(12)
+    except OSError:
+        return "unknown"
+    if not head:
+        return "empty"
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return "wav"
+    if head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"):
+        return "aiff"
+    return "unknown"
 
-    def __init__(self, voice_id: str = "", rate: int = 170, volume: float = 1.0) -> None:
-        self.info = _engine.load()
-        self._engine: Any = _engine.open_engine(voice_id, rate, volume)
+
+class UnreadableAudio(RuntimeError):
+    """The engine wrote a sound file of a kind this build cannot read (``kind``)."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(
+            f"the speech engine wrote {kind.upper()} audio, which this build cannot read"
+        )
+        self.kind = kind
+
+
+class Synth:
+    """One pyttsx3 engine, used from one thread only.
+
+    ``fallback`` says why espeak-ng speaks instead of the native voice ("" when it does
+    not): the native voice could not start, or could not render.
+    """
+
+    def __init__(
+        self, voice_id: str = "", rate: int = 170, volume: float = 1.0, *, on: str | None = None
+    ) -> None:
+        self.info, self._engine = _engine.open_best(voice_id, rate, volume, on=on)
+        self._on = on
+        self.fallback = self.info.note
         self.voice_known = True
         self.configure(voice_id, rate, volume)
 
     def configure(self, voice_id: str, rate: int, volume: float) -> None:
-        self.voice_known = _engine.configure(self._engine, voice_id, rate, volume)
+        target = _engine.locate(voice_id, on=self._on)
+        native_failed = bool(self.fallback) and target.driver != _engine.ESPEAK
+        if target.ok and target.driver != self.info.driver and not native_failed:
+            # Asked for espeak-ng, or back from it: a different engine (pyttsx3 keeps one
+            # per driver, so this is cheap the second time).
+            with contextlib.suppress(_engine.EngineUnavailable):
+                self.info, self._engine = _engine.open_best(voice_id, rate, volume, on=self._on)
+                self.fallback = self.info.note
+        self.voice_known = _engine.configure(
+            self._engine, _engine.engine_voice(self.info, voice_id), rate, volume
+        )
         self.voice_id = voice_id if self.voice_known else ""
         self.rate = int(rate)
         self.volume = round(float(volume), 2)
 
+    def _fall_back_to_espeak(self, why: str) -> bool:
+        """The native voice failed to render: espeak-ng from now on, if it can be had."""
+        if self.info.driver == _engine.ESPEAK:
+            return False
+        espeak = _engine.load_espeak()
+        if not espeak.ok:
+            return False
+        try:
+            engine = _engine.init_driver(espeak)
+        except _engine.EngineUnavailable:
+            return False
+        self.fallback = f"{self.info.describe()} failed: {why}"
+        self.info, self._engine = espeak.with_note(self.fallback), engine
+        self.voice_known = _engine.configure(
+            engine, _engine.engine_voice(espeak, self.voice_id), self.rate, self.volume
+        )
+        return True
+
     @property
     def signature(self) -> str:
-        return f"{self.info.source}|{self.voice_id}|{self.rate}|{self.volume}"
+        return f"{self.info.source}|{self.info.driver}|{self.voice_id}|{self.rate}|{self.volume}"
 
     def voices(self) -> list[dict[str, Any]]:
         return _engine.list_voices(self._engine)
@@ -68,6 +129,14 @@ class Synth:
         pyttsx3 2.99 now and then writes a WAV with no audio at all (2-5 % of renders here,
         more right after a rate change), so an empty result is rendered again.
         """
+        try:
+            return self._render(text, path)
+        except Exception as exc:
+            if not self._fall_back_to_espeak(str(exc)):
+                raise
+            return self._render(text, path)
+
+    def _render(self, text: str, path: Path) -> float:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(suffix=".wav", dir=path.parent)
         os.close(fd)
@@ -93,6 +162,9 @@ class Synth:
         try:
             return wav_duration(Path(tmp))
         except (wave.Error, EOFError):
+            kind = sniff(Path(tmp))
+            if kind not in ("wav", "empty"):
+                raise UnreadableAudio(kind) from None  # rendering again would not help
             return 0.0
 
 

@@ -10,6 +10,8 @@ Requests:  {"op": "say", "id": N, "text": T}   play T now, cutting whatever is p
            {"op": "config", "voice": V, "rate": R, "volume": X}
            {"op": "quit"}
 Events:    {"ev": "ready", ...engine, player and audio output...}
+           {"ev": "engine", "engine": E, "fallback": why} espeak-ng took over from the native
+                                                         voice, which could not render
            {"ev": "started", "id": N, "duration": s, "cached": bool, "render_ms": ms}
            {"ev": "finished", "id": N, "completed": bool}
            {"ev": "failed", "id": N | None, "error": T, "fatal": bool}
@@ -104,6 +106,8 @@ def main(argv: list[str] | None = None) -> int:
         ev="ready",
         engine=synth.info.describe(),
         source=synth.info.source,
+        driver=synth.info.driver,
+        fallback=synth.fallback,
         voice_known=synth.voice_known,
         player=choice.name,
         player_origin=choice.origin,
@@ -132,12 +136,27 @@ def main(argv: list[str] | None = None) -> int:
 
     pending: list[str] = [] if args.no_prerender else list(COMMON_PHRASES)
     current: Current | None = None
+    told = synth.fallback
+
+    def tell_fallback() -> None:
+        """The native voice failed mid-way and espeak-ng took over: say so, once."""
+        nonlocal told
+        if synth.fallback and synth.fallback != told:
+            told = synth.fallback
+            out.send(ev="engine", engine=synth.info.describe(), fallback=synth.fallback)
 
     def finish(completed: bool) -> None:
+        """The current line ends: played out, or cut (``completed=False``). A player that
+        already exited with an error is reported as failed instead, cut or not."""
         nonlocal current
-        if current is not None:
+        if current is None:
+            return
+        problem = None if player.playing() else player.problem()
+        if problem is not None:  # the driver counts these and falls back to captions
+            out.send(ev="failed", id=current.id, error=problem, fatal=False)
+        else:
             out.send(ev="finished", id=current.id, completed=completed)
-            current = None
+        current = None
 
     while True:
         if pending:
@@ -159,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
                 cache.get(text)
             except Exception as exc:  # the cue renders again when it is due
                 print(f"prerender failed for {text!r}: {exc}", file=sys.stderr, flush=True)
+            tell_fallback()
         elif msg is not None:
             op = msg.get("op")
             if op == "quit":
@@ -178,8 +198,10 @@ def main(argv: list[str] | None = None) -> int:
                     rendered = cache.get(text)
                     player.play(rendered.path)
                 except Exception as exc:
+                    tell_fallback()
                     out.send(ev="failed", id=uid, error=str(exc), fatal=False)
                     continue
+                tell_fallback()
                 current = Current(uid, text)
                 out.send(
                     ev="started",

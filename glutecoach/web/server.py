@@ -21,9 +21,9 @@ from typing import Any
 from aiohttp import web
 from textual_serve.server import Server
 
-from glutecoach.voice.relay_backend import RELAY_ENV, RELAY_TOKEN_ENV
 from glutecoach.voice.relay import RelayServer
 from glutecoach.voice.relay import new_token as new_relay_token
+from glutecoach.voice.relay_backend import RELAY_ENV, RELAY_TOKEN_ENV
 from glutecoach.web.cues import CueHub
 from glutecoach.web.guard import QUERY, token_guard
 

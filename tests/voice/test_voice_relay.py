@@ -209,3 +209,45 @@ def test_relay_command_prints_token_and_the_lines_to_use(tmp_path) -> None:
         proc.terminate()
         _out, err = proc.communicate(timeout=5)
     assert "rejected connection" in err and "wrong or missing token" in err
+
+
+def test_a_line_nested_thousands_deep_is_rejected_and_logged_not_a_traceback(relay, capfd) -> None:
+    server, speaker, _, log = relay
+    for greeted in (False, True):
+        sock, reader = connect(server.port)
+        with sock:
+            if greeted:
+                send(sock, {"op": "hello", "token": TOKEN})
+                assert json.loads(reader.readline())["ok"] is True
+            sock.sendall(b"[" * 4000 + b"\n")
+            reply = json.loads(reader.readline())
+            assert reply["ok"] is False and "nested more than" in reply["error"]
+            assert closed(reader)
+    assert server.rejected == 2 and speaker.cues == []
+    assert sum("nested more than" in line for line in log) == 2
+    assert "Traceback" not in capfd.readouterr().err
+    # And the relay still serves the next coach.
+    sock, reader = connect(server.port)
+    with sock:
+        send(sock, {"op": "hello", "token": TOKEN})
+        assert json.loads(reader.readline())["ok"] is True
+
+
+def test_an_unauthenticated_connection_gets_a_short_deadline() -> None:
+    speaker, log = RecordingVoice(), []
+    server = RelayServer(TOKEN, speaker, port=0, log=log.append, hello_timeout=0.3).start()
+    try:
+        quiet, quiet_reader = connect(server.port)  # says nothing at all
+        greeted, greeted_reader = connect(server.port)
+        with quiet, greeted:
+            send(greeted, {"op": "hello", "token": TOKEN})
+            assert json.loads(greeted_reader.readline())["ok"] is True
+            reply = json.loads(quiet_reader.readline())  # within 3 s (the socket's timeout)
+            assert reply == {"ok": False, "error": "no greeting in time"}
+            assert closed(quiet_reader)
+            time.sleep(0.5)  # past the greeting deadline: a greeted coach may idle
+            send(greeted, {"op": "cue", "text": "Rest", "kind": "announce"})
+            wait_until(lambda: speaker.texts == ["Rest"], timeout=5, what="cue after idling")
+    finally:
+        server.stop()
+    assert any("no greeting in time" in line for line in log)

@@ -236,3 +236,37 @@ def test_flush_then_close_goes_silent_at_once(stand_in: PlayerLog, tmp_path: Pat
     v.close(wait=True)
     assert [e["event"] for e in stand_in.events()] == ["start", "stopped"]
     assert not v._thread.is_alive()
+
+
+FAILING_PLAYER = f"{sys.executable} -c 'import sys; sys.exit(3)' {{file}}"
+
+
+def test_a_player_that_fails_is_reported_and_captions_take_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GLUTECOACH_PLAYER", FAILING_PLAYER)
+    notices: list[str] = []
+    v = make_voice("speech", Settings(), on_notice=notices.append, cache_dir=tmp_path / "c")
+    try:
+        wait_until(lambda: bool(v.engine), what="worker ready")
+        for text in ("Glute bridges", "Rest", "Switch sides"):
+            v.cue(Cue(0, text, CueKind.ANNOUNCE))
+        wait_until(lambda: v.state == "captions", timeout=15, what="captions after failures")
+    finally:
+        v.close()
+    assert v.mode == "captions" and v.bell
+    assert len(notices) == 1
+    assert "sound could not be played" in notices[0] and "exited with status 3" in notices[0]
+
+
+def test_say_reports_a_player_that_fails(tmp_path: Path) -> None:
+    env = {**os.environ, "GLUTECOACH_PLAYER": FAILING_PLAYER, "GLUTECOACH_HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "glutecoach", "say", "Rest"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert "could not play sound" in done.stderr and "exited with status 3" in done.stderr
