@@ -41,6 +41,7 @@ COMMANDS = {
     "relay": "glutecoach.cli.voice_cmd",
     "history": "glutecoach.cli.store_cmd",
     "levels": "glutecoach.cli.store_cmd",
+    "serve": "glutecoach.cli.serve_cmd",
 }
 
 
