@@ -34,7 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "voices",
         help="list the voices the speech engine has",
         description="List the voices you can use. Put an id in the settings (voice_id)\n"
-        "or pass it to `glutecoach say --voice ID`. The one in use is marked with *.",
+        "or pass it to `glutecoach say --voice ID`. The one in use is marked with *.\n"
+        "On macOS and Windows the system's voices come first, then espeak-ng's as\n"
+        'espeak:ID; voice_id = "espeak" picks espeak-ng\'s default voice.',
         epilog="example:\n  glutecoach voices --lang en",
         formatter_class=fmt,
     )
@@ -44,14 +46,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     doctor = sub.add_parser(
         "doctor",
         help="check speech, sound, terminal and folders; say what to fix",
-        description="Report in plain words which speech engine works (system or bundled),\n"
-        "which player and audio output were found, whether this is an SSH session,\n"
-        "the terminal's colour support and whether the config and data folders are\n"
-        "writable, then what would fix what does not work.\n"
+        description="Report in plain words which voices this machine has (the system's,\n"
+        "espeak-ng) and which one works, which player and audio output were found,\n"
+        "whether this is an SSH session, the terminal's colour support and whether\n"
+        "the config and data folders are writable, then what would fix what does\n"
+        "not work.\n"
         "Exit status 0 when speech works, 1 otherwise.",
         epilog="environment it honours:\n"
         "  GLUTECOACH_PLAYER      player command with {file}, e.g. 'mpv --really-quiet {file}'\n"
         "  GLUTECOACH_ESPEAK_LIB  a libespeak-ng to use instead of searching\n"
+        "  GLUTECOACH_TTS_DRIVER  a pyttsx3 driver to use instead of the system's voice\n"
         "  GLUTECOACH_RELAY       host:port of a speech relay (with GLUTECOACH_RELAY_TOKEN)\n",
         formatter_class=fmt,
     )

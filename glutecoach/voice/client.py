@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import glutecoach
-from glutecoach.platform import new_process_group
+from glutecoach.platform import new_process_group, stop_tree
 
 EventHandler = Callable[[dict[str, Any]], None]
 LOG_LIMIT = 256 * 1024
@@ -119,5 +119,4 @@ class WorkerClient:
         try:
             proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+            stop_tree(proc, grace=0.1)  # on Windows its player goes too (taskkill /T)

@@ -140,12 +140,17 @@ def _read_line(stream: Any, limit: int) -> Any:
 
 
 def _depth(raw: bytes) -> int:
-    """How deep brackets nest in a JSON text (brackets inside strings included: an upper
-    bound, which is all the check needs)."""
+    """How deep brackets nest in a JSON text, or at most ``MAX_DEPTH`` when there are too
+    few brackets to matter (brackets inside strings count too: an upper bound, which is all
+    the check needs)."""
+    if raw.count(b"[") + raw.count(b"{") <= MAX_DEPTH:  # every real message: no loop
+        return MAX_DEPTH
     depth = deepest = 0
     for byte in raw:
         if byte in b"[{":
             depth += 1
+            if depth > MAX_DEPTH:
+                return depth  # too deep already: no need to read on
             deepest = max(deepest, depth)
         elif byte in b"]}":
             depth -= 1
