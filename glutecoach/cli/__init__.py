@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "glutecoach.cli.engine_cmd",
     "glutecoach.cli.voice_cmd",
     "glutecoach.cli.store_cmd",
+    "glutecoach.cli.remind_cmd",
 )
 
 
