@@ -97,12 +97,14 @@ def cmd_remind(args: argparse.Namespace) -> int:
     tty_out = out.isatty()
     interactive = sys.stdin is not None and sys.stdin.isatty()
     plain = args.plain or not tty_out
-    voice_mode = args.voice or (settings.voice if remind.speak else None)
-    if voice_mode == "off":
-        voice_mode = None
+    voice_mode = runner.voice_mode(args.voice, settings)
+
+    said: set[str] = set()
 
     def notice(text: str) -> None:
-        print(f"glutecoach: {text}", file=sys.stderr, flush=True)
+        if text not in said:  # a voice is made per nudge: say each fallback once, not daily
+            said.add(text)
+            print(f"glutecoach: {text}", file=sys.stderr, flush=True)
 
     hours = "all day" if rules.hours.start == rules.hours.end else remind.hours
     days = "every day" if len(remind.days) == 7 else " ".join(remind.days)

@@ -42,6 +42,13 @@ SNOOZE_KEYS = ("s", "S", "z", "Z")
 SKIP_KEYS = ("x", "X")
 
 
+def voice_mode(requested: str | None, settings: Any) -> str | None:
+    """The voice a nudge is said in, or None for none: ``--voice`` wins; otherwise the
+    voice setting, when ``[remind] speak`` is on. ``off`` is none at all (no worker)."""
+    mode = requested or (settings.voice if settings.remind.speak else None)
+    return None if mode == "off" else mode
+
+
 def real_now() -> Instant:
     return Instant(time.monotonic(), time.time())
 
@@ -193,6 +200,12 @@ def _started_over_text(event: StartedOver) -> str:
 # ------------------------------------------------------------------------- terminal side
 
 
+def tmux_passthrough(escapes: str) -> str:
+    """The same escapes wrapped for tmux to hand to the terminal outside it (tmux 3.3+ with
+    ``set -g allow-passthrough on``; otherwise tmux drops them, and the bell still rings)."""
+    return "\x1bPtmux;" + escapes.replace("\x1b", "\x1b\x1b") + "\x1b\\"
+
+
 class TerminalAlert:
     """BEL and OSC 9 / OSC 777 to the terminal, and a spoken line through the voice.
 
@@ -208,25 +221,35 @@ class TerminalAlert:
         voice_mode: str | None,
         settings: Any,
         on_notice: Callable[[str], None],
+        voice_factory: Callable[..., Any] | None = None,
     ) -> None:
         self.out = out
         self.escapes = escapes
         self.voice_mode = voice_mode
         self.settings = settings
         self.on_notice = on_notice
+        self._factory = voice_factory
+        self.in_tmux = bool(os.environ.get("TMUX"))
         self.spoken: list[str] = []
 
     def nudge(self, title: str, spoken: str) -> None:
         if self.escapes:
+            note = notification("glutecoach", title)
+            if self.in_tmux:
+                note += tmux_passthrough(note)
             with contextlib.suppress(OSError, ValueError):
-                self.out.write(BEL + notification("glutecoach", title))
+                self.out.write(BEL + note)
                 self.out.flush()
         if self.voice_mode is None:
             return
         from glutecoach.engine.model import Cue, CueKind
-        from glutecoach.voice import make_voice
 
-        voice = make_voice(self.voice_mode, self.settings, on_notice=self.on_notice)
+        factory = self._factory
+        if factory is None:
+            from glutecoach.voice import make_voice
+
+            factory = make_voice
+        voice = factory(self.voice_mode, self.settings, on_notice=self.on_notice)
         voice.prepare([spoken])
         # Due a moment from now: the speech worker starts with the nudge.
         voice.cue(Cue(0.0, spoken, CueKind.ANNOUNCE), due=time.monotonic() + 1.0)

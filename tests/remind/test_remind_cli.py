@@ -206,6 +206,8 @@ def test_in_tmux_the_full_screen_counts_down_and_shows_the_nudge(home: Path, tmu
     env = f"GLUTECOACH_HOME={home} TERM=xterm-256color"
     command = f"env {env} {EXE} remind --every 3s --snooze 1s; echo EXIT=$?; sleep 60"
     tmux.run("new-session", "-d", "-s", tmux.name, "-x", "60", "-y", "16", command)
+    piped = home / "pane.log"
+    tmux.run("pipe-pane", "-o", "-t", tmux.name, f"cat >> {piped}")
     waiting = wait_for(tmux.screen, "Next nudge in")
     assert "Sat for" in waiting and "b  start Quick test now" in waiting
     nudge = wait_for(tmux.screen, "TIME TO STAND UP")
@@ -215,6 +217,10 @@ def test_in_tmux_the_full_screen_counts_down_and_shows_the_nudge(home: Path, tmu
     tmux.key("q")
     wait_for(tmux.screen, "EXIT=0")
     assert [b[0] for b in breaks(home)] == ["snoozed"]
+    recorded = piped.read_bytes().decode("utf-8", "replace")
+    assert "\a\x1b]9;glutecoach: Time to stand up" in recorded
+    # Inside tmux it is also sent wrapped, for tmux to pass on to the outer terminal.
+    assert "\x1bPtmux;\x1b\x1b]9;glutecoach: Time to stand up" in recorded
 
 
 def test_breaks_lists_nudges_with_counts_per_day(home: Path) -> None:

@@ -275,3 +275,74 @@ def test_without_history_the_reminder_still_works(isolated_home: Path) -> None:
     assert reminder.schedule.sat(clocks.now()) == 0
     assert len(alerts.calls) == 1
     s.close()
+
+
+def test_the_nudge_is_said_once_through_a_voice_made_for_it() -> None:
+    from glutecoach.remind.runner import TerminalAlert
+    from glutecoach.store.settings import Settings
+    from glutecoach.voice import RecordingVoice
+
+    made: list[RecordingVoice] = []
+
+    def factory(mode: str, settings: Any, **_: Any) -> RecordingVoice:
+        made.append(RecordingVoice(mode, settings))
+        return made[-1]
+
+    out = Lines()
+    alert = TerminalAlert(
+        out,  # type: ignore[arg-type]
+        escapes=True,
+        voice_mode="speech",
+        settings=Settings(),
+        on_notice=lambda text: None,
+        voice_factory=factory,
+    )
+    alert.nudge("Time to stand up: you have sat for 45 min", "Time to stand up.")
+    assert len(made) == 1 and made[0].mode == "speech"
+    assert made[0].texts == ["Time to stand up."]
+    assert made[0].closed  # the worker is not kept for the hours until the next nudge
+    written = "".join(out.text)
+    assert written.startswith("\a\x1b]9;glutecoach: Time to stand up: you have sat for 45 min")
+    assert "\x1b]777;notify;glutecoach;Time to stand up: you have sat for 45 min\x1b\\" in written
+
+
+def test_a_silent_alert_makes_no_voice_and_writes_no_escapes_to_a_pipe() -> None:
+    from glutecoach.remind.runner import TerminalAlert
+    from glutecoach.store.settings import Settings
+
+    out = Lines()
+
+    def factory(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("no voice should be made")
+
+    alert = TerminalAlert(
+        out,  # type: ignore[arg-type]
+        escapes=False,
+        voice_mode=None,
+        settings=Settings(),
+        on_notice=lambda text: None,
+        voice_factory=factory,
+    )
+    alert.nudge("Time to stand up", "Time to stand up.")
+    assert out.text == []
+
+
+@pytest.mark.parametrize(
+    ("flag", "speak", "voice", "expected"),
+    [
+        (None, True, "auto", "auto"),
+        (None, False, "auto", None),  # [remind] speak = false
+        ("captions", False, "auto", "captions"),  # --voice wins
+        ("off", True, "speech", None),
+        (None, True, "off", None),
+    ],
+)
+def test_which_voice_a_nudge_uses(
+    flag: str | None, speak: bool, voice: str, expected: str | None
+) -> None:
+    from glutecoach.remind.runner import voice_mode
+    from glutecoach.store.remind_settings import RemindSettings
+    from glutecoach.store.settings import Settings
+
+    settings = Settings(voice=voice, remind=RemindSettings(speak=speak))
+    assert voice_mode(flag, settings) == expected
