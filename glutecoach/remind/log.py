@@ -11,7 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from glutecoach.remind.schedule import OUTCOMES, Resolved
 from glutecoach.store.db import Database, HistoryUnavailable
@@ -160,3 +160,27 @@ def per_day(rows: list[BreakRow]) -> list[tuple[str, dict[str, int]]]:
         counts = days.setdefault(day, dict.fromkeys(OUTCOMES, 0))
         counts[row.outcome] = counts.get(row.outcome, 0) + 1
     return sorted(days.items(), reverse=True)
+
+
+def breaks_line(db: Database | None, today: date | None = None) -> str:
+    """One line for the History screen: nudges and breaks taken today and over 7 days.
+    Empty when the reminder was never used, so the screen is unchanged for most people."""
+    if db is None:
+        return ""
+    try:
+        rows = read_breaks(db)
+    except (sqlite3.Error, HistoryUnavailable):
+        return ""
+    if not rows:
+        return ""
+    today = today or date.today()
+    counts = dict(per_day(rows))
+    week = [(today - timedelta(days=n)).isoformat() for n in range(7)]
+    empty = dict.fromkeys(OUTCOMES, 0)
+
+    def text(days: list[str]) -> str:
+        taken = sum(counts.get(d, empty)["taken"] for d in days)
+        nudges = sum(sum(counts.get(d, empty).values()) for d in days)
+        return f"{taken} taken of {nudges} nudges" if nudges else "none"
+
+    return f"Desk breaks: today {text(week[:1])} · last 7 days {text(week)}"

@@ -17,6 +17,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.widgets import DataTable, Footer, Static
 
+from glutecoach.remind.log import breaks_line
 from glutecoach.screens.base import CoachScreen
 from glutecoach.store.history import EFFORTS, SessionRow
 from glutecoach.store.stats import (
@@ -76,6 +77,7 @@ class HistoryScreen(CoachScreen):
         yield Static("History", id="heading")
         with VerticalScroll(id="summary"):
             yield Static(id="streaks")
+            yield Static(id="breaks")  # desk reminders (glutecoach remind); empty if never used
             with Horizontal(id="charts"):
                 with Vertical(classes="chart"):
                     yield Static("Last 12 weeks", classes="chart-title")
@@ -106,6 +108,8 @@ class HistoryScreen(CoachScreen):
         fetch.run()  # in place: a thread was tried and was slower (GIL contention)
         self.off_reason = fetch.off_reason
         self.days, self.shown, self.level_points = fetch.days, fetch.shown, fetch.points
+        self.query_one("#breaks", Static).update(Text(fetch.breaks))
+        self.query_one("#breaks", Static).display = bool(fetch.breaks)
         self._draw(today or date.today())
 
     def action_more(self) -> None:
@@ -177,6 +181,7 @@ class _Fetch:
         self.days: list[DayTotal] = []
         self.shown: list[SessionRow] = []
         self.points: list[tuple[str, str, int]] = []
+        self.breaks = ""
 
     def run(self) -> None:
         history = self.history
@@ -186,6 +191,7 @@ class _Fetch:
         self.days = day_totals(history.daily_totals())
         self.shown = history.sessions(limit=PAGE)
         self.points = history.level_points()
+        self.breaks = breaks_line(history.db)
 
 
 COLUMNS = (
