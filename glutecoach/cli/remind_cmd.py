@@ -76,6 +76,7 @@ def cmd_remind(args: argparse.Namespace) -> int:
     from glutecoach.remind import runner
     from glutecoach.remind.log import BreakLog, HistoryWatch
     from glutecoach.remind.schedule import Schedule
+    from glutecoach.remind.status import Publisher
     from glutecoach.store.history import _pid_alive
 
     store = _open()
@@ -116,6 +117,7 @@ def cmd_remind(args: argparse.Namespace) -> int:
     keyboard = None
     view: Any = None
     wake_fd, undo_signals = runner.install_signals()
+    publisher = Publisher()
     try:
         if interactive:
             keyboard = runner.Keyboard(sys.stdin.fileno())
@@ -136,6 +138,7 @@ def cmd_remind(args: argparse.Namespace) -> int:
             interactive=keyboard is not None,
             poll=max(1.0, min(60.0, rules.interval / 3)),
             minute_counter=not plain,
+            publish=publisher.publish,
         )
         with contextlib.suppress(KeyboardInterrupt):
             runner.run_loop(reminder, keyboard, wake_fd)
@@ -146,6 +149,7 @@ def cmd_remind(args: argparse.Namespace) -> int:
         if keyboard is not None:
             keyboard.restore()
         undo_signals()
+        publisher.close()
         store.close()
     return 0
 

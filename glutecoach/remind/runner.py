@@ -95,6 +95,7 @@ class Reminder:
     interactive: bool = True
     poll: float = 60.0
     minute_counter: bool = True
+    publish: Callable[[str, float | None], None] | None = None  # for the app's "next break"
     last_note: str = ""
     running: bool = field(default=True, init=False)
 
@@ -104,6 +105,9 @@ class Reminder:
         seen = self.watch.poll()
         self.handle(self.schedule.advance(now, finished=seen.finished, workout=seen.workout), now)
         self.view.show(self, now)
+        if self.publish is not None:
+            due = self.schedule.due_in(now)
+            self.publish(str(self.schedule.phase), None if due is None else now.wall + due)
         return self.wait(now)
 
     def wait(self, now: Instant) -> float | None:

@@ -214,8 +214,11 @@ def test_in_tmux_the_full_screen_counts_down_and_shows_the_nudge(home: Path, tmu
     assert "s          snooze 1s" in nudge and "Next nudge" not in nudge
     tmux.key("s")
     wait_for(tmux.screen, "Snoozed until")
+    state = json.loads((home / "remind.json").read_text())  # what the app's list reads
+    assert state["phase"] == "waiting" and state["next_due"] >= time.time() - 5
     tmux.key("q")
     wait_for(tmux.screen, "EXIT=0")
+    assert not (home / "remind.json").exists()
     assert [b[0] for b in breaks(home)] == ["snoozed"]
     recorded = piped.read_bytes().decode("utf-8", "replace")
     assert "\a\x1b]9;glutecoach: Time to stand up" in recorded
