@@ -193,7 +193,7 @@ class Reminder:
 
 
 def _started_over_text(event: StartedOver) -> str:
-    gap = minutes_left(event.gap)
+    gap = format_duration(event.gap)
     if event.reason == "sleep":
         return f"The computer slept for {gap}: the count starts over."
     if event.reason == "late":
@@ -351,7 +351,8 @@ class FullView:
                 ("", "  q          quit"),
             ]
         else:
-            rows.append(("", f"Sat for        {minutes_left(s.sat(now))}  (since the last break)"))
+            sat = minutes_left(s.sat(now))
+            rows.append(("", f"Sat for        {sat}  (since the last break or the start)"))
             due = s.due_in(now)
             if s.phase is Phase.OFF:
                 opens = s.rules.hours.next_open(now.wall, s.tz)

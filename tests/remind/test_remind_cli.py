@@ -249,3 +249,51 @@ def test_breaks_lists_nudges_with_counts_per_day(home: Path) -> None:
     assert json.loads(later.stdout) == {"days": [], "breaks": []}
     bad = subprocess.run([EXE, "breaks", "--since", "yesterday"], capture_output=True, text=True)
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
+
+
+def test_a_stopped_reminder_starts_over_instead_of_firing_late(home: Path) -> None:
+    proc = subprocess.Popen(
+        [EXE, "remind", "--plain", "--every", "3s", "--snooze", "1s"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGSTOP)  # Ctrl-Z, or a frozen machine
+    time.sleep(8)
+    proc.send_signal(signal.SIGCONT)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGTERM)
+    out, _ = proc.communicate(timeout=20)
+    lines = out.splitlines()
+    assert any("Nothing ran for" in line and "the count starts over" in line for line in lines)
+    assert not any("Time to stand up" in line for line in lines), out  # no late burst
+
+
+def test_no_nudge_during_a_workout_in_another_glutecoach_and_its_end_counts(home: Path) -> None:
+    remind = subprocess.Popen(
+        [EXE, "remind", "--plain", "--every", "2s", "--snooze", "1s"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(0.5)
+        workout = subprocess.run(
+            [EXE, "run", "quick", "--plain", "--voice", "off"],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert workout.returncode == 0, workout.stderr
+        assert "Session completed" in workout.stdout
+        time.sleep(3.5)
+    finally:
+        remind.send_signal(signal.SIGTERM)
+    out, _ = remind.communicate(timeout=20)
+    lines = out.splitlines()
+    counted = [i for i, line in enumerate(lines) if "Break counted" in line]
+    nudges = [i for i, line in enumerate(lines) if "Time to stand up" in line]
+    assert counted, out
+    assert nudges and min(nudges) > counted[0], out  # nothing fired while it ran
