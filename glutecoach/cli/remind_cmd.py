@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 from dataclasses import replace
 from datetime import date
@@ -101,11 +102,19 @@ def cmd_remind(args: argparse.Namespace) -> int:
     voice_mode = runner.voice_mode(args.voice, settings)
 
     said: set[str] = set()
+    shown: list[runner.Reminder] = []
 
     def notice(text: str) -> None:
-        if text not in said:  # a voice is made per nudge: say each fallback once, not daily
-            said.add(text)
+        if text in said:  # a voice is made per nudge: say each fallback once, not daily
+            return
+        said.add(text)
+        if plain or not shown:
             print(f"glutecoach: {text}", file=sys.stderr, flush=True)
+            return
+        # Full screen: stderr would land on top of it. The loop shows it as a note.
+        shown[0].notices.append(text)
+        with contextlib.suppress(OSError):
+            os.write(wake_write, b"\0")
 
     hours = "all day" if rules.hours.start == rules.hours.end else remind.hours
     days = "every day" if len(remind.days) == 7 else " ".join(remind.days)
@@ -116,7 +125,7 @@ def cmd_remind(args: argparse.Namespace) -> int:
     offer = runner.Offer(routine.id, routine.name, _length(routine, store, mmss), summary)
     keyboard = None
     view: Any = None
-    wake_fd, undo_signals = runner.install_signals()
+    wake_fd, wake_write, undo_signals = runner.install_signals()
     publisher = Publisher()
     try:
         if interactive:
@@ -140,6 +149,7 @@ def cmd_remind(args: argparse.Namespace) -> int:
             minute_counter=not plain,
             publish=publisher.publish,
         )
+        shown.append(reminder)
         with contextlib.suppress(KeyboardInterrupt):
             runner.run_loop(reminder, keyboard, wake_fd)
         reminder.close()

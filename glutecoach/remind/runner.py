@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any, Protocol
@@ -37,7 +38,8 @@ from glutecoach.remind.schedule import (
 from glutecoach.voice.channels import BEL, clean, notification
 
 QUIT_KEYS = ("q", "Q", "\x03", "\x04")
-BREAK_KEYS = ("b", "B", "\r", "\n")
+BREAK_KEYS = ("b", "B")
+ENTER_KEYS = ("\r", "\n")  # takes the break a nudge offers; never starts one by accident
 SNOOZE_KEYS = ("s", "S", "z", "Z")
 SKIP_KEYS = ("x", "X")
 
@@ -96,12 +98,15 @@ class Reminder:
     poll: float = 60.0
     minute_counter: bool = True
     publish: Callable[[str, float | None], None] | None = None  # for the app's "next break"
-    last_note: str = ""
+    notes: deque[str] = field(default_factory=lambda: deque(maxlen=3), init=False)
     running: bool = field(default=True, init=False)
+    notices: deque[str] = field(default_factory=deque, init=False)
 
     def tick(self) -> float | None:
         """Catch up with the clock and the history; returns how long to sleep."""
         now = self.clock()
+        while self.notices:  # from the voice's thread: shown here, on the loop's thread
+            self.view.note(self, now, self.notices.popleft())
         seen = self.watch.poll()
         self.handle(self.schedule.advance(now, finished=seen.finished, workout=seen.workout), now)
         self.view.show(self, now)
@@ -163,8 +168,9 @@ class Reminder:
         phase = self.schedule.phase
         if key in QUIT_KEYS:
             self.running = False
-        elif key in BREAK_KEYS and phase in (Phase.NUDGING, Phase.WAITING, Phase.OFF):
-            self.take_break(now)
+        elif key in BREAK_KEYS or (key in ENTER_KEYS and phase is Phase.NUDGING):
+            if phase is not Phase.BREAK:
+                self.take_break(now)
         elif key in SNOOZE_KEYS and phase is Phase.NUDGING:
             self.handle(self.schedule.snooze(now), now)
         elif key in SKIP_KEYS and phase is Phase.NUDGING:
@@ -328,7 +334,7 @@ class FullView:
             self.out.flush()
 
     def note(self, r: Reminder, now: Instant, text: str) -> None:
-        r.last_note = f"{clock_time(now.wall)}  {clean(text)}"
+        r.notes.append(f"{clock_time(now.wall)}  {clean(text)}")
         self.show(r, now)
 
     def redraw(self) -> None:
@@ -366,8 +372,8 @@ class FullView:
                 rows.append(("", f"Next nudge in  {minutes_left(due)}"))
             start = f"  b  start {offer.routine_name} now ({offer.routine_length})"
             rows += [("", ""), ("", start), ("", "  q  quit")]
-        if r.last_note:
-            rows += [("", ""), ("dim", r.last_note)]
+        if r.notes:
+            rows += [("", ""), *(("dim", note) for note in r.notes)]
         return rows
 
     def show(self, r: Reminder, now: Instant) -> None:
@@ -467,9 +473,10 @@ def launcher(plain: bool, voice: str | None, keyboard: Keyboard | None) -> Calla
     return launch
 
 
-def install_signals() -> tuple[int | None, Callable[[], None]]:
+def install_signals() -> tuple[int, int, Callable[[], None]]:
     """SIGTERM and SIGHUP end the loop cleanly (a nudge still up is recorded as missed);
-    SIGWINCH wakes it to repaint. Returns the wake-up fd and a function that undoes this."""
+    SIGWINCH wakes it to repaint. Returns the wake-up pipe (read end for ``run_loop``, write
+    end for other threads that have something to show) and a function that undoes this."""
 
     def stop(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
@@ -490,4 +497,4 @@ def install_signals() -> tuple[int | None, Callable[[], None]]:
             with contextlib.suppress(OSError):
                 os.close(fd)
 
-    return read_fd, undo
+    return read_fd, write_fd, undo

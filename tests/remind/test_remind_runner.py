@@ -346,3 +346,21 @@ def test_which_voice_a_nudge_uses(
 
     settings = Settings(voice=voice, remind=RemindSettings(speak=speak))
     assert voice_mode(flag, settings) == expected
+
+
+def test_enter_takes_an_offered_break_but_never_starts_one(store: Store) -> None:
+    launched: list[str] = []
+    reminder, clocks, _alerts, _out = make(store, lambda routine: launched.append(routine) or 1)
+    reminder.key("\r")
+    assert launched == []
+    clocks.advance(45 * MIN)
+    reminder.tick()
+    reminder.key("\r")
+    assert launched == ["stretch-break"]
+
+
+def test_notices_from_the_voice_thread_are_shown_by_the_loop(store: Store) -> None:
+    reminder, _clocks, _alerts, out = make(store)
+    reminder.notices.append("Speech is off: no sound output here.")
+    reminder.tick()
+    assert out.lines[-1].endswith("Speech is off: no sound output here.")
