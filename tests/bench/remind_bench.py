@@ -69,47 +69,95 @@ class Result:
         )
 
 
+def _child_of(pid: int) -> int:
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    assert children, "script started no child"
+    return int(children[0])
+
+
+class Watched:
+    """A measured process: our own child (CPU from ``wait4``), or the glutecoach that
+    ``script`` started in a pty (not our child: CPU read from /proc just before the end)."""
+
+    def __init__(self, proc: subprocess.Popen[str], pid: int | None = None) -> None:
+        self.proc = proc
+        self.pid = pid if pid is not None else proc.pid
+        self.adopted = pid is not None
+        self._cpu = 0.0
+
+    def stop(self) -> float:
+        """SIGTERM, wait; total CPU seconds (start-up included)."""
+        if self.adopted:
+            self._cpu = sample(self.pid).cpu
+            os.kill(self.pid, signal.SIGTERM)
+            self.proc.wait(timeout=30)
+            return self._cpu
+        self.proc.send_signal(signal.SIGTERM)
+        _pid, _status, usage = os.wait4(self.proc.pid, 0)
+        self.proc.returncode = 0
+        return usage.ru_utime + usage.ru_stime
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=600.0, help="the window (600 = 10 min)")
     parser.add_argument("--every", default=None, help="pass --every to remind (e.g. 1m)")
+    parser.add_argument(
+        "--full", action="store_true", help="the full-screen view, in a pty from `script`"
+    )
     args = parser.parse_args(argv)
     if args.seconds <= SETTLE + 5:
         parser.error(f"--seconds must be more than {SETTLE + 5:g}")
     exe = str(Path(sys.executable).parent / "glutecoach")
     home = tempfile.mkdtemp(prefix="remind-bench-")
     env = {**os.environ, "GLUTECOACH_HOME": home}
-    command = [exe, "remind", "--plain", "--voice", "off"]
+    command = [exe, "remind", "--voice", "off"] + ([] if args.full else ["--plain"])
     if args.every:
         command += ["--every", args.every]
-    procs = {
-        "glutecoach remind --plain": subprocess.Popen(
-            command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True
+    name = "glutecoach remind" + ("" if args.full else " --plain")
+    if args.full:
+        # stdin a pipe nobody writes to, so the pty stays open and the reminder keeps running.
+        script = subprocess.Popen(
+            ["script", "-q", "-c", " ".join(command), "/dev/null"],
+            env={**env, "TERM": "xterm-256color"},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(2.0)
+        remind = Watched(script, _child_of(script.pid))
+    else:
+        remind = Watched(
+            subprocess.Popen(
+                command, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, text=True
+            )
+        )
+    watched = {
+        name: remind,
+        f"sleep {args.seconds:g}": Watched(
+            subprocess.Popen(["sleep", str(args.seconds + 30)], text=True)
         ),
-        f"sleep {args.seconds:g}": subprocess.Popen(["sleep", str(args.seconds + 30)]),
     }
-    print(f"window {args.seconds:g} s; numbers after start-up are from +{SETTLE:g} s", flush=True)
+    print(
+        f"window {args.seconds:g} s; numbers after start-up are from +{SETTLE:g} s;"
+        " CPU resolution 0.01 s",
+        flush=True,
+    )
     time.sleep(SETTLE)
-    settled = {name: sample(p.pid) for name, p in procs.items()}
+    settled = {key: sample(w.pid) for key, w in watched.items()}
     time.sleep(args.seconds - SETTLE)
-    end = {name: sample(p.pid) for name, p in procs.items()}
-    results = []
-    for name, proc in procs.items():
-        proc.send_signal(signal.SIGTERM)
-        _pid, _status, usage = os.wait4(proc.pid, 0)
-        proc.returncode = 0
-        results.append(Result(name, settled[name], end[name], usage.ru_utime + usage.ru_stime))
-    remind = procs["glutecoach remind --plain"]
-    assert remind.stdout is not None
-    lines = remind.stdout.read().splitlines()
+    end = {key: sample(w.pid) for key, w in watched.items()}
+    results = [Result(key, settled[key], end[key], w.stop()) for key, w in watched.items()]
+    assert remind.proc.stdout is not None
+    text = remind.proc.stdout.read()
     print(
         f"{'':<26}{'idle CPU':>11}{'all CPU':>11}{'RSS +15s':>12}{'RSS end':>12}"
         f"{'peak RSS':>12}{'wakes':>9}"
     )
     for result in results:
         print(result.row())
-    nudges = sum("Time to stand up" in line for line in lines)
-    print(f"nudges printed: {nudges}")
+    shown = text.count("Time to stand up") + text.count("TIME TO STAND UP")
+    print(f"nudge lines in its output: {shown}")
     glutecoach = results[0]
     growth = glutecoach.end.rss_kb - glutecoach.settled.rss_kb
     print(f"glutecoach RSS growth over the window: {growth} kB")
