@@ -10,11 +10,17 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from glutecoach.engine.tomlcheck import LineIndex, nearest
 from glutecoach.remind.duration import DurationError, parse_duration
-from glutecoach.remind.schedule import DAY_NAMES, Hours, Rules
+
+if TYPE_CHECKING:
+    from glutecoach.remind.schedule import Rules
+
+# The same names as ``glutecoach.remind.schedule.DAY_NAMES`` (a test holds them equal): the
+# schedule module is only loaded when a reminder runs, not on every start of the app.
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 ALL_DAY = "all day"
 WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
@@ -32,6 +38,8 @@ class RemindSettings:
     speak: bool = True  # say the nudge through the voice (as well as bell and notification)
 
     def rules(self) -> Rules:
+        from glutecoach.remind.schedule import Hours, Rules
+
         start, end = parse_hours(self.hours)
         days = frozenset(DAY_NAMES.index(d) for d in self.days)
         return Rules(

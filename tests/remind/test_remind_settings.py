@@ -131,3 +131,10 @@ def test_hours_forms(hours: str, ok: bool) -> None:
     from glutecoach.store.remind_settings import CHECKS
 
     assert (CHECKS["hours"](hours)[1] is None) is ok
+
+
+def test_day_names_are_the_schedules() -> None:
+    from glutecoach.remind.schedule import DAY_NAMES as SCHEDULE_DAYS
+    from glutecoach.store.remind_settings import DAY_NAMES
+
+    assert DAY_NAMES == SCHEDULE_DAYS
