@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "glutecoach.cli.voice_cmd",
     "glutecoach.cli.store_cmd",
     "glutecoach.cli.serve_cmd",
+    "glutecoach.cli.remind_cmd",
 )
 
 

@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
 from textual.widgets import DataTable, Footer, Static
 
+from glutecoach.remind.log import breaks_line
 from glutecoach.screens.base import CoachScreen
 from glutecoach.store.queries import EFFORTS, SessionRow, Summary
 from glutecoach.store.stats import (
@@ -79,6 +80,7 @@ class HistoryScreen(CoachScreen):
         yield Static("History", id="heading")
         with VerticalScroll(id="summary"):
             yield Static(id="streaks")
+            yield Static(id="breaks")  # desk reminders (glutecoach remind); empty if never used
             with Horizontal(id="charts"):
                 with Vertical(classes="chart"):
                     yield Static("Last 12 weeks", classes="chart-title")
@@ -111,6 +113,8 @@ class HistoryScreen(CoachScreen):
         self.off_reason = fetch.off_reason
         self.days, self.shown, self.level_points = fetch.days, fetch.shown, fetch.points
         self.summary = fetch.summary
+        self.query_one("#breaks", Static).update(Text(fetch.breaks))
+        self.query_one("#breaks", Static).display = bool(fetch.breaks)
         self._draw(today)
 
     def action_more(self) -> None:
@@ -184,6 +188,7 @@ class _Fetch:
         self.days: list[DayTotal] = []
         self.shown: list[SessionRow] = []
         self.points: list[tuple[str, str, int]] = []
+        self.breaks = ""
 
     def run(self, today: date) -> None:
         history = self.history
@@ -194,6 +199,7 @@ class _Fetch:
         self.days = day_totals(history.daily_totals(since=grid_start(today, WEEKS).isoformat()))
         self.shown = history.sessions(limit=PAGE)
         self.points = history.level_points()
+        self.breaks = breaks_line(history.db)
 
 
 COLUMNS = (

@@ -71,6 +71,15 @@ class RoutinesScreen(CoachScreen):
         if listing.option_count:
             listing.highlighted = 0
         listing.focus()
+        # A running `glutecoach remind`, if any: after the first frame, then twice a minute.
+        self.call_after_refresh(self.show_next_break)
+        self.set_interval(30, self.show_next_break)
+
+    def show_next_break(self) -> None:
+        from glutecoach.remind.status import describe
+
+        line = describe()
+        self.query_one("#heading", Line).show(f"Routines · {line}" if line else "Routines")
 
     # -- data -----------------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Input, Label, Select
 
+from glutecoach.screens import remind_rows
 from glutecoach.screens.base import CoachScreen
 from glutecoach.store.settings import Settings
 from glutecoach.widgets.footer import CoachFooter
@@ -132,6 +133,7 @@ class SettingsScreen(CoachScreen):
                 "Theme",
                 Select(theme_choices, value=current, allow_blank=False, id="theme", compact=True),
             )
+            yield from remind_rows.rows(settings.remind, self._row)
             yield Line(id="problem")
         yield CoachFooter()
 
@@ -202,7 +204,11 @@ class SettingsScreen(CoachScreen):
     def _checkbox_changed(self, event: Toggle.Changed) -> None:
         field = event.checkbox.id
         settings: Settings = self.app.settings  # type: ignore[attr-defined]
-        if field in ("band", "weight"):
+        if field and remind_rows.owns(field):
+            new = remind_rows.changed(settings.remind, field, event.value)
+            if new != settings.remind:
+                self._save(remind=new)
+        elif field in ("band", "weight"):
             have = [item for item in settings.equipment if item != field]
             if event.value:
                 have.append(field)
@@ -216,6 +222,11 @@ class SettingsScreen(CoachScreen):
     def _input_done(self, event: Input.Submitted | Input.Blurred) -> None:
         field = event.input.id or ""
         settings: Settings = self.app.settings  # type: ignore[attr-defined]
+        if remind_rows.owns(field):
+            new = remind_rows.changed(settings.remind, field, event.value)
+            if new != settings.remind:
+                self._save(remind=new)
+            return
         try:
             if field == "volume":
                 percent = _number(event.value, int)

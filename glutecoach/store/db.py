@@ -197,6 +197,20 @@ MIGRATIONS: tuple[str, ...] = (
         VALUES (NEW.exercise, NEW.level, NEW.session_id);
     END;
     """,
+    # v4 (remind): each desk-reminder nudge and what came of it; source 'early' is a break
+    # the user started before any nudge.
+    """
+    CREATE TABLE breaks (
+        id INTEGER PRIMARY KEY,
+        nudged_at TEXT NOT NULL,
+        answered_at TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('taken', 'snoozed', 'skipped', 'missed')),
+        source TEXT NOT NULL DEFAULT 'nudge' CHECK (source IN ('nudge', 'early')),
+        routine TEXT NOT NULL DEFAULT '',
+        sat_seconds REAL NOT NULL DEFAULT 0
+    );
+    CREATE INDEX breaks_nudged_at ON breaks(nudged_at);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

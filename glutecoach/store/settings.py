@@ -24,6 +24,7 @@ import tomli_w
 
 from glutecoach.errors import UserError
 from glutecoach.store import paths
+from glutecoach.store.remind_settings import RemindSettings, check_remind, validate_remind
 
 VOICE_MODES = ("auto", "speech", "relay", "captions", "off")
 
@@ -42,6 +43,7 @@ class Settings:
     theme: str = "glutecoach-dark"
     equipment: list[str] = field(default_factory=lambda: ["band", "weight"])
     keys: dict[str, str] = field(default_factory=dict)  # binding id -> keys, to remap
+    remind: RemindSettings = field(default_factory=RemindSettings)  # the [remind] table
 
 
 RATE_RANGE = (80, 400)
@@ -133,6 +135,7 @@ CHECKS: dict[str, Callable[[Any], tuple[Any, str | None]]] = {
     "theme": _check_theme,
     "equipment": _check_equipment,
     "keys": _check_keys,
+    "remind": check_remind,
 }
 assert set(CHECKS) == {f.name for f in fields(Settings)}
 
@@ -154,6 +157,10 @@ def validate(data: dict[str, Any], path: Path, text: str = "") -> tuple[Settings
     values: dict[str, Any] = {}
     names = list(CHECKS)
     for key, raw in data.items():
+        if key == "remind" and isinstance(raw, dict):  # a table: checked key by key, with lines
+            values[key], more = validate_remind(raw, path, text)
+            problems.extend(more)
+            continue
         check = CHECKS.get(key)
         if check is None:
             near = difflib.get_close_matches(key, names, n=1, cutoff=0.6)
