@@ -80,7 +80,7 @@ def finish_session(store: Store, wall: float, active: float = 120.0) -> None:
     ended = datetime.fromtimestamp(wall, UTC).replace(microsecond=0).isoformat()
     assert store.history.db is not None
     with store.history.db.write() as conn:
-        conn.execute("UPDATE sessions SET ended_at = ? WHERE id = ?", (ended, record.id))
+        conn.execute("UPDATE sessions SET ended_at = ? WHERE id = ?", (ended, record.session_id))
 
 
 def make(
