@@ -102,7 +102,6 @@ class EditorScreen(CoachScreen):
             "add",
             "Add",
             id="editor-add",
-            key_display="a",
             tooltip="Add an exercise (the catalog's or this file's own) after the highlighted one",
         ),
         Binding(
@@ -110,7 +109,6 @@ class EditorScreen(CoachScreen):
             "remove",
             "Remove",
             id="editor-remove",
-            key_display="x",
             tooltip="Remove the highlighted exercise from the routine",
         ),
         Binding(
@@ -172,7 +170,7 @@ class EditorScreen(CoachScreen):
                 for key, label, kind in ROUTINE_FIELDS:
                     yield from self._row(key, label, kind, _fmt(self.data.get(key)))
                 yield Label(
-                    "Exercises: a add · x remove · shift+↑↓ move · o own move",
+                    "Exercises  a add · x drop · ⇧↑↓ move",
                     id="entries-label",
                 )
                 yield OptionList(*self._entry_options(), id="entries")

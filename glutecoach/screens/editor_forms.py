@@ -76,8 +76,8 @@ class PickScreen(ModalScreen[str | None]):
 
 
 FIELDS = (
-    ("id", "Id", "Input"),
     ("name", "Name", "Input"),
+    ("id", "Id", "Input"),
     ("setup", "Set-up line (spoken)", "Input"),
     ("why", "What it is for", "Input"),
     ("form", "Form cues, one a line (up to 6)", "TextArea"),
@@ -184,7 +184,7 @@ class ExerciseFormScreen(ModalScreen[tuple[str, dict[str, Any]] | None]):
             yield Line(id="err-o-other", classes="error")
 
     def on_mount(self) -> None:
-        self.query_one("#o-name" if self.exercise_id else "#o-id").focus()
+        self.query_one("#o-name").focus()
 
     def _value(self, key: str) -> Any:
         widget = self.query_one(f"#o-{key}")

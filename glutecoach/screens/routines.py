@@ -45,6 +45,7 @@ class RoutinesScreen(CoachScreen):
             "copy",
             "Copy",
             id="routine-copy",
+            show=False,
             tooltip="Make your own copy of the highlighted routine and edit it",
         ),
         Binding(
