@@ -686,13 +686,18 @@ def starting_dose(exercise_id: str) -> dict[str, Any]:
 
 
 def opening_words(plan: Plan) -> str:
-    """What the coach says first: the lead-in's lines and the first set's opening."""
+    """What the coach says first: the lead-in's lines and the first set's opening (its
+    "go" and the level's cue; not the counts, nor the form cues that come later)."""
     said: list[str] = []
     for step in plan.steps:
-        for cue in step.cues:
-            if cue.kind not in (CueKind.COUNT, CueKind.REP):
-                said.append(cue.text)
-        if step.kind is StepKind.WORK:
+        work = step.kind is StepKind.WORK
+        wanted = (
+            (CueKind.ANNOUNCE, CueKind.SETUP)
+            if work
+            else (CueKind.ANNOUNCE, CueKind.SETUP, CueKind.NEXT)
+        )
+        said += [cue.text for cue in step.cues if cue.kind in wanted]
+        if work:
             break
     return " ".join(said)
 
