@@ -79,7 +79,7 @@ class Edit:
 
 class EditorScreen(CoachScreen):
     AREA = "editor"
-    ALLOW_BROWSING = False
+    ALLOW_BROWSING = True  # h and l (from the exercise list): the Levels screen changes a level
     CSS_PATH = "editor.tcss"
     BINDINGS = [  # noqa: RUF012
         Binding(
@@ -422,7 +422,7 @@ class EditorScreen(CoachScreen):
                 ladder = len(planned.exercise.levels)
                 text = f"Runs at your level {planned.level} of {ladder}: {planned.rung.name}"
                 if ladder > 1:
-                    text += " (the Levels screen changes it)"
+                    text += " (l changes your level)"
         self.query_one("#level", Line).show(text)
 
     def _plan_text(self) -> Content:
@@ -659,6 +659,11 @@ class EditorScreen(CoachScreen):
             ),
             answered,
         )
+
+    def on_screen_resume(self) -> None:
+        """Back from the Levels (or settings) screen: a level may have changed the plan."""
+        if self.is_mounted:
+            self.recheck()
 
     def settings_changed(self, settings: Any) -> None:
         """Lead-in, tempo and equipment change the plan, so plan again."""

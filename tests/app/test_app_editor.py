@@ -538,3 +538,21 @@ async def test_routines_edit_from_the_command_line_opens_the_editor(make_app: An
         await pilot.pause()
         assert isinstance(app.screen, EditorScreen)
         assert app.screen.routine_id == "quick" and app.screen.edit.kind == "edit"
+
+
+@async_test
+async def test_levels_screen_from_the_editor_changes_the_preview(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_editor(pilot, "c", "desk-reset")
+        await to_entries(pilot, 0)
+        before = screen.plan.total_seconds
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.screen is not screen, "l opens the Levels screen from the exercise list"
+        app.store.levels.set("glute-bridge", 2)  # what + does there, for the bridge
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert "level 2 of 4" in screen.query_one("#level").text
+        assert screen.plan.total_seconds == before + 2 * 10 * (5 - 3)  # 5 s reps at level 2

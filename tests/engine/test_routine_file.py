@@ -17,6 +17,7 @@ from glutecoach.engine.catalog import load_catalog
 from glutecoach.engine.plan import build_plan
 from glutecoach.engine.routine_file import (
     HEADER,
+    RANGES,
     check_data,
     move_aside,
     routine_to_data,
@@ -264,3 +265,24 @@ def test_the_property_strategy_reaches_files_the_writer_accepts() -> None:
         settings=settings(max_examples=5000, deadline=None),
     )
     assert check_data("prop", own, CATALOG)[0].exercises
+
+
+@pytest.mark.parametrize("key", sorted(RANGES))
+def test_the_ranges_the_editor_shows_are_the_readers(key: str) -> None:
+    """The editor's labels say RANGES; the reader's checker is the judge. They must agree."""
+    low, high = RANGES[key]
+
+    def data_with(value: float) -> dict[str, Any]:
+        data = starter_data()
+        entry = data["exercise"][0]  # rep work: every entry key applies to it
+        if key == "seconds":
+            entry.pop("reps")
+        target = entry if key in ("sets", "reps", "seconds", "tempo", "rest") else data
+        target[key] = value
+        return data
+
+    for value in (low, high):
+        check_data("r", data_with(int(value)), CATALOG)
+    for value in (low - 1, high + 1):
+        with pytest.raises(FileProblems, match=f"use {low:g} to {high:g}"):
+            check_data("r", data_with(int(value)), CATALOG)
