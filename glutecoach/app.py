@@ -81,6 +81,7 @@ class GlutecoachApp(App[None]):
         clock: Clock = time.monotonic,
         voice_factory: VoiceFactory | None = None,
         clock_thread: bool | None = None,
+        edit_routine: str | None = None,
     ) -> None:
         super().__init__()
         self.store = store
@@ -93,6 +94,7 @@ class GlutecoachApp(App[None]):
         self.levels_signal: Signal[str] = Signal(self, "levels")
         self.voice_mode = voice_mode
         self.start_routine = routine
+        self.edit_routine = edit_routine  # opened in the editor once the list is up
         self.terminal_log: list[str] = []  # what write_terminal sent while headless (tests)
         self._ui_loop: asyncio.AbstractEventLoop | None = None
         self._startup_notices: list[tuple[str, str]] = []

@@ -19,10 +19,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="list the routines (built-in and your own)",
         description="List every routine with its length, exercises and equipment. Your own "
         "routines live in the folder `glutecoach locate routines` prints; broken files are "
-        "listed with what is wrong.",
+        "listed with what is wrong. `new`, `edit` and `rm` make, change and remove yours.",
     )
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
     p.set_defaults(func=cmd_routines)
+    from glutecoach.cli.routines_cmd import add_subcommands
+
+    add_subcommands(p)  # routines new|edit|rm
 
     p = sub.add_parser(
         "plan",

@@ -14,6 +14,8 @@ _SCREENS = (
     ("glutecoach.screens.confirm", "ConfirmScreen"),
     ("glutecoach.screens.history", "HistoryScreen"),
     ("glutecoach.screens.levels", "LevelsScreen"),
+    ("glutecoach.screens.editor", "EditorScreen"),
+    ("glutecoach.screens.editor_forms", "ExerciseFormScreen"),
 )
 
 

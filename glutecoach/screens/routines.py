@@ -39,6 +39,30 @@ class RoutinesScreen(CoachScreen):
             show=False,
             tooltip="Read the routine files again after editing them",
         ),
+        Binding("n", "new", "New", id="routine-new", tooltip="Make a new routine in the editor"),
+        Binding(
+            "c",
+            "copy",
+            "Copy",
+            id="routine-copy",
+            show=False,
+            tooltip="Make your own copy of the highlighted routine and edit it",
+        ),
+        Binding(
+            "e",
+            "edit",
+            "Edit",
+            id="routine-edit",
+            tooltip="Edit the highlighted routine (a built-in one is copied, never changed)",
+        ),
+        Binding(
+            "d",
+            "delete",
+            "Delete",
+            id="routine-delete",
+            show=False,
+            tooltip="Remove your highlighted routine (asks first; the file is moved aside)",
+        ),
         Binding("q,escape", "quit_app", "Quit", id="back", tooltip="Leave glutecoach"),
     ]
 
@@ -80,6 +104,10 @@ class RoutinesScreen(CoachScreen):
 
         line = describe()
         self.query_one("#heading", Line).show(f"Routines · {line}" if line else "Routines")
+        wanted = self.coach.edit_routine  # `glutecoach routines edit ID`
+        if wanted:
+            self.coach.edit_routine = None
+            self.call_after_refresh(self.open_editor, wanted)
 
     # -- data -----------------------------------------------------------------------------------
 
@@ -120,10 +148,12 @@ class RoutinesScreen(CoachScreen):
             )
         return options
 
-    def load(self) -> None:
-        """Read the files again (Ctrl+R, or settings that change the plans)."""
+    def load(self, select: str | None = None) -> None:
+        """Read the files again (Ctrl+R, or settings that change the plans); ``select``
+        highlights that routine (the one just saved)."""
         listing = self.query_one("#routine-list", OptionList)
         previous = listing.highlighted_option.id if listing.highlighted_option else None
+        previous = select or previous
         options = self._read()
         listing.clear_options()
         listing.add_options(options)
@@ -291,6 +321,97 @@ class RoutinesScreen(CoachScreen):
             )
             return
         self.app.push_screen(WorkoutScreen(plan))
+
+    # -- making and changing routines (the editor) ----------------------------------------
+
+    def action_new(self) -> None:
+        from glutecoach.screens.editor import new_edit
+
+        self._edit(new_edit())
+
+    def action_copy(self) -> None:
+        from glutecoach.screens.editor import copy_edit
+
+        selected = self._selected_id()
+        if selected is None or selected.startswith("broken:"):
+            self.notify("Only a routine that loads can be copied.", severity="warning")
+            return
+        self._edit(copy_edit(self.routines[selected]))
+
+    def action_edit(self) -> None:
+        selected = self._selected_id()
+        if selected is None:
+            return
+        self.open_editor(selected.removeprefix("broken:"))
+
+    def open_editor(self, routine_id: str) -> None:
+        from glutecoach.screens.editor import copy_edit, file_edit
+
+        if routine_id in self.broken:
+            self.notify(
+                f"{self.broken[routine_id].path.name} has problems the editor cannot show; "
+                "fix it by hand (listed on the right) and press Ctrl+R.",
+                severity="warning",
+            )
+            return
+        routine = self.routines.get(routine_id)
+        if routine is None:
+            self.notify(f'There is no routine called "{routine_id}".', severity="error")
+            return
+        if routine.builtin:
+            self.notify("Built-in routines are not changed: you are editing your own copy.")
+            self._edit(copy_edit(routine))
+            return
+        self._edit(file_edit(routine))
+
+    def _edit(self, edit: Any) -> None:
+        from glutecoach.screens.editor import EditorScreen
+
+        def saved(routine_id: str | None) -> None:
+            if routine_id:
+                self.load(select=routine_id)
+
+        self.app.push_screen(EditorScreen(edit), saved)
+
+    def action_delete(self) -> None:
+        from glutecoach.screens.confirm import ConfirmScreen
+
+        selected = self._selected_id()
+        if selected is None:
+            return
+        routine_id = selected.removeprefix("broken:")
+        routine = self.routines.get(routine_id)
+        if routine is not None and routine.builtin:
+            self.notify("Built-in routines cannot be deleted.", severity="warning")
+            return
+        name = routine.name if routine is not None else routine_id
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete(routine_id)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f'Delete "{name}"?',
+                f"{routine_id}.toml is renamed to {routine_id}.toml.deleted-<time> in the "
+                "routines folder; rename it back to restore it.",
+                yes="Delete",
+                no="Keep",
+            ),
+            answered,
+        )
+
+    def _delete(self, routine_id: str) -> None:
+        from glutecoach.engine.routine_file import move_aside
+        from glutecoach.errors import UserError
+
+        try:
+            moved = move_aside(routine_id)
+        except (OSError, UserError) as exc:
+            self.notify(f"Could not delete it: {exc}", severity="error")
+            return
+        self.load()
+        self.notify(f"Deleted. The file is kept as {moved.name}.")
 
     def palette_commands(self) -> list[PaletteCommand]:
         return [

@@ -50,6 +50,16 @@ async def on_settings(pilot: Any, clock: Any) -> None:
     await pilot.pause()
 
 
+async def on_editor(pilot: Any, clock: Any) -> None:
+    """The editor on a copy of the first routine in the list (Desk reset)."""
+    await pilot.pause()
+    await pilot.press("c")
+    await pilot.pause()
+    for field in pilot.app.screen.query("Input"):
+        field.cursor_blink = False  # a blinking cursor would make the picture a coin toss
+    await pilot.pause()
+
+
 SCREENS: dict[str, Callable[[Any, Any], Awaitable[None]]] = {
     "routines": on_routines,
     "workout": on_workout,
@@ -57,6 +67,7 @@ SCREENS: dict[str, Callable[[Any, Any], Awaitable[None]]] = {
     "summary": on_summary,
     "help": on_help,
     "settings": on_settings,
+    "editor": on_editor,
 }
 
 
