@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING
 
 from glutecoach.engine import session as ev
 from glutecoach.engine.describe import exercise_name
-from glutecoach.engine.model import CueKind, Plan
+from glutecoach.engine.model import Cue, CueKind, Plan
+from glutecoach.engine.plan import speech_seconds
 from glutecoach.engine.progress import PlanTally
 from glutecoach.engine.session import Session, SessionState
 from glutecoach.workout import events as view
@@ -81,6 +82,8 @@ class WorkoutRun:
         self._ready_deadline = 0.0
         self._finished: view.Finished | None = None
         self._closed = False
+        self._instruction: tuple[Cue, float, int] | None = None  # last words, due, step
+        self._paused_at: float | None = None
         self._lock = threading.RLock()
         self._kick = threading.Condition(self._lock)
         self._clock_thread: threading.Thread | None = None
@@ -246,10 +249,13 @@ class WorkoutRun:
         """Voice first, then what the screen shows, then persistence."""
         silent = self._closed
         if isinstance(event, ev.CueDue):
+            due = self.clock() - event.late
             if not silent:
-                self.voice.cue(event.cue, due=self.clock() - event.late)
+                self.voice.cue(event.cue, due=due)
             if event.cue.kind is not CueKind.COUNT:
                 self.last_said = event.cue.text
+            if event.cue.kind not in view.QUIET_KINDS:
+                self._instruction = (event.cue, due, event.index)
             out.append(view.CueShown(event.cue, event.index, self._cue_time(event)))
         elif isinstance(event, ev.StepStarted):
             following = self.plan.next_step(event.index)
@@ -267,15 +273,31 @@ class WorkoutRun:
                 self.session.resume()  # nobody can press a key to go on; its Resumed follows
                 return
             self.voice.flush()
+            self._paused_at = self.clock()
             out.append(view.Paused())
         elif isinstance(event, ev.Resumed):
             out.append(view.Resumed())
+            self._say_again_if_cut(out, silent)
         elif isinstance(event, ev.Finished):
             finished = view.Finished(self._summary(event.status))
             self._finished = finished
             if self._record is not None:
                 self._record.finish(event.status, self.session.active_seconds)
             out.append(finished)
+
+    def _say_again_if_cut(self, out: list[view.ViewEvent], silent: bool) -> None:
+        """A pause cut the instruction being said: say it again, short, on resuming."""
+        paused_at, self._paused_at = self._paused_at, None
+        said = self._instruction
+        if said is None or paused_at is None or silent:
+            return
+        cue, due, index = said
+        if index != self.session.index or paused_at - due >= speech_seconds(cue.text):
+            return  # another step by now, or it had been said to the end
+        again = Cue(at=cue.at, text=short_form(cue.text), kind=cue.kind)
+        self._instruction = None
+        self.voice.cue(again, due=self.clock())
+        out.append(view.CueShown(again, index, self.session.position()))
 
     def _cue_time(self, event: ev.CueDue) -> float:
         steps = self.plan.steps
@@ -428,3 +450,11 @@ class WorkoutRun:
     def wait_idle(self, timeout: float) -> bool:
         """Block until the voice is quiet (only at exit: line mode's closing line)."""
         return self._voice.wait_idle(timeout) if self._voice is not None else True
+
+
+def short_form(text: str) -> str:
+    """An instruction said again after a pause: all of a short one, else its first sentence."""
+    if len(text.split()) <= 6:
+        return text
+    first, dot, _rest = text.partition(". ")
+    return first + "." if dot else text
