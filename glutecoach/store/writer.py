@@ -21,7 +21,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 Action = Callable[[sqlite3.Connection], object]
@@ -53,9 +53,6 @@ class Notices:
             with contextlib.suppress(Exception):  # a closed screen must not stop the writer
                 self.listener(text)
 
-    def said(self, kind: str) -> bool:
-        return kind in self._said
-
 
 class SkipWrite(Exception):
     """Raised by a job whose write no longer makes sense (its session was never inserted)."""
@@ -68,7 +65,6 @@ class _Job:
     notices: Notices
     on_failed: Callable[[str], object] | None = None
     on_done: Callable[[], object] | None = None
-    tries: int = field(default=0)
 
 
 def is_busy(exc: sqlite3.Error) -> bool:
@@ -241,7 +237,6 @@ class HistoryWriter:
                     self._give_up(job, f"writing {self.path.name} failed ({exc})")
                     return True
                 self._waiting = True
-                job.tries += 1
                 job.notices.once(
                     "busy",
                     f"History is waiting: another program is holding {self.path.name}. "
