@@ -31,8 +31,9 @@ SQLITE_LOCKED = 6
 BUSY_TRY_MS = 100  # SQLite's own wait per try; the writer retries without end until closed
 DRAIN_SECONDS = 3.0  # how long ``close`` waits for queued writes before giving them up
 # WAL + FULL, chosen by tests/bench/history_write_bench.py: a step's commit costs a median
-# 0.2 ms (NORMAL 0.02 ms) on the writer thread, off every timing path, and FULL keeps the
-# last finished step through a power cut too; both keep every commit through a kill -9.
+# 0.2 to 2 ms (idle or busy disk; NORMAL 0.02 to 0.04 ms) on the writer thread, off every
+# timing path, and FULL keeps the last finished step through a power cut too; both keep
+# every commit through a kill -9.
 SYNCHRONOUS = "FULL"
 
 
