@@ -69,9 +69,9 @@ def describe(
     except (OSError, ValueError, KeyError, TypeError):
         return ""
     if is_alive is None:
-        from glutecoach.store.history import _pid_alive
+        from glutecoach.platform import pid_alive
 
-        is_alive = _pid_alive
+        is_alive = pid_alive
     if not is_alive(pid):
         return ""
     if phase == "nudging":
