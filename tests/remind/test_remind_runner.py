@@ -215,6 +215,7 @@ def test_no_nudge_while_a_workout_runs_in_a_live_process(store: Store, other: St
     live = {True}
     reminder, clocks, alerts, _out = make(store, alive=lambda pid: True in live)
     other.history.begin(a_plan(), "Stretch break")  # open, its process alive
+    assert other.history.flush(), "the other process's session never reached the file"
     clocks.advance(45 * MIN)
     reminder.tick()
     clocks.advance(MIN)
