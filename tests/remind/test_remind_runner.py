@@ -207,6 +207,7 @@ def test_a_workout_stopped_after_seconds_is_not_a_break(store: Store, other: Sto
     clocks.advance(30 * MIN)
     record = other.history.begin(a_plan(), "Stretch break")
     record.finish("partial", 5.0)
+    assert other.history.flush(), "the other process's session never reached the file"
     reminder.tick()
     assert reminder.schedule.sat(clocks.now()) == 30 * MIN
 
