@@ -10,8 +10,9 @@ Requests:  {"op": "say", "id": N, "text": T}   play T now, cutting whatever is p
            {"op": "config", "voice": V, "rate": R, "volume": X}
            {"op": "quit"}
 Events:    {"ev": "ready", ...engine, player and audio output...}
-           {"ev": "started", "id": N, "duration": s, "cached": bool, "render_ms": ms}
-           {"ev": "finished", "id": N, "completed": bool}
+           {"ev": "started", "id": N, "duration": s, "speech": s, "cached": bool,
+            "render_ms": ms}
+           {"ev": "finished", "id": N, "completed": bool}   sent when the speech ends
            {"ev": "failed", "id": N | None, "error": T, "fatal": bool}
 """
 
@@ -70,6 +71,7 @@ def claim_stdout() -> TextIO:
 class Current:
     id: int
     text: str
+    ends_at: float  # when its speech is over: the file's trailing pad is left to play out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
 
     out = Channel(claim_stdout())
     started = time.monotonic()
+    from glutecoach.voice.audio import TAIL
     from glutecoach.voice.player import detect_output, find_player, make_player
     from glutecoach.voice.synth import PhraseCache, Synth
 
@@ -162,7 +165,8 @@ def main(argv: list[str] | None = None) -> int:
         elif msg is not None:
             op = msg.get("op")
             if op == "quit":
-                player.stop()
+                if current is not None:
+                    player.stop()  # cut what still speaks; a released pad plays out
                 finish(False)
                 return 0
             if op == "stop":
@@ -180,11 +184,17 @@ def main(argv: list[str] | None = None) -> int:
                 except Exception as exc:
                     out.send(ev="failed", id=uid, error=str(exc), fatal=False)
                     continue
-                current = Current(uid, text)
+                # Renders are trimmed to audio.LEAD + speech + audio.TAIL: the speech is over
+                # the player's start lag after the file's end less its tail. A player whose
+                # lag is unknown is done when it exits.
+                lag = player.start_lag
+                ends = rendered.duration - TAIL + lag if lag is not None else float("inf")
+                current = Current(uid, text, time.monotonic() + ends)
                 out.send(
                     ev="started",
                     id=uid,
                     duration=round(rendered.duration, 3),
+                    speech=round(rendered.speech, 3),
                     cached=rendered.cached,
                     render_ms=round(rendered.render_seconds * 1000, 2),
                 )
@@ -197,7 +207,8 @@ def main(argv: list[str] | None = None) -> int:
                     int(msg.get("rate", synth.rate)),
                     float(msg.get("volume", synth.volume)),
                 )
-        if current is not None and not player.playing():
+        if current is not None and (time.monotonic() >= current.ends_at or not player.playing()):
+            player.release()  # what is left is the pad: let it play out under the next line
             finish(True)
 
 
