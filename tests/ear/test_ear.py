@@ -33,8 +33,8 @@ pytestmark = pytest.mark.voice
 # Rep work with a rest between two sets, a one-sided move with its switch, a transition.
 EAR = """name = "Ear"
 lead_in = 4
-transition = 4
-switch = 3
+transition = 3
+switch = 2
 
 [[exercise]]
 id = "glute-bridge"
@@ -45,17 +45,17 @@ rest = 6
 
 [[exercise]]
 id = "clamshell"
-seconds = 3
+seconds = 5
 """
 
 # The short one for the second player: a one-sided move only.
 SIDES = """name = "Sides"
-lead_in = 4
+lead_in = 3
 switch = 2
 
 [[exercise]]
 id = "clamshell"
-seconds = 3
+seconds = 2
 """
 
 # Lines a listener must hear; optional lines (set-up, form) may be dropped when late.
@@ -133,6 +133,10 @@ def test_a_routine_is_heard_cue_by_cue_through_paplay(sink: SoundServer, tmp_pat
     print(f"skip: {cut.cue.text!r} after {CUT_WITHIN * 1000:.0f} ms matches {still:.2f}")
     assert still < MATCH, f"{cut.cue.text!r} went on playing after the skip"
     assert playing[-1].cue.step < next(h for h in heard if h.cue.due > skipped).cue.step
+    # Every rep is counted to the end, and the last is said as such.
+    last = [h for h in heard if h.cue.kind == "rep" and h.cue.text.endswith("last one.")]
+    assert len(last) == 2 and all(h.heard for h in last), last
+    assert not any(h.cue.kind == "count" and h.cue.step in (1, 3) for h in heard)
     spacings = countdown_spacings(heard)
     print("3-2-1 spacing:", [round(s, 3) for s in spacings])
     assert all(0.85 < s < 1.15 for s in spacings), spacings
