@@ -98,6 +98,11 @@ class Voice:
         self._relay: Any = None
         self._last: Cue | None = None
         self._pending_prepare: list[str] = []
+        # wait_ready: prepare() calls made / rendered by the worker; what it measured.
+        self._prepare_asked = 0
+        self._prepare_done = 0
+        self._pending_seq = 0
+        self.speech_lengths: dict[str, float] = {}  # text -> seconds of speech, this voice
         self._inbox: queue.Queue[tuple[Any, ...]] = queue.Queue()
         self._cond = threading.Condition()
         self._unhandled = 0  # caller requests posted but not yet handled
@@ -147,7 +152,24 @@ class Voice:
 
     def prepare(self, texts: Iterable[str]) -> None:
         """Render these phrases ahead (e.g. every cue of the plan) so they play at once."""
-        self._post("prepare", [t for t in texts if t and t.strip()])
+        with self._cond:
+            self._prepare_asked += 1
+            seq = self._prepare_asked
+        self._post("prepare", [t for t in texts if t and t.strip()], seq)
+
+    def wait_ready(self, timeout: float) -> bool:
+        """Block until the worker is ready and has rendered every text passed to
+        :meth:`prepare` before this call (their lengths are then in ``speech_lengths``).
+        True at once when nothing is to be waited for (relay, captions, off, or speech
+        that fell back); False when ``timeout`` s passed first."""
+        with self._cond:
+            wanted = self._prepare_asked
+            return self._cond.wait_for(
+                lambda: (
+                    self.mode != "speech" or (bool(self.engine) and self._prepare_done >= wanted)
+                ),
+                timeout,
+            )
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Block until nothing is speaking or waiting (for the closing line before exit)."""
@@ -256,14 +278,18 @@ class Voice:
             self._set_state(self._resting_state())
         elif kind == "apply":
             s: Settings = item[1]
+            if (s.voice_id, s.rate) != (self.settings.voice_id, self.settings.rate):
+                self.speech_lengths.clear()  # measured with the old voice or rate
             self.settings = s
             if self._worker is not None:
                 self._worker.send(op="config", voice=s.voice_id, rate=s.rate, volume=s.volume)
         elif kind == "prepare":
+            seq = item[2] if len(item) > 2 else 0
             if self._worker is not None:
-                self._worker.send(op="prerender", texts=item[1])
+                self._worker.send(op="prerender", texts=item[1], seq=seq)
             else:
                 self._pending_prepare.extend(item[1])
+                self._pending_seq = max(self._pending_seq, seq)
         elif kind == "worker":
             if item[1] == self._generation:
                 self._worker_event(item[2], now)
@@ -313,8 +339,8 @@ class Voice:
             self._worker = None
             self._fall_back(f"the speech worker could not start ({exc})")
             return
-        if self._pending_prepare:
-            self._worker.send(op="prerender", texts=self._pending_prepare)
+        if self._pending_prepare or self._pending_seq:
+            self._worker.send(op="prerender", texts=self._pending_prepare, seq=self._pending_seq)
             self._pending_prepare = []
 
     def _worker_event(self, ev: dict[str, Any], now: float) -> None:
@@ -333,6 +359,9 @@ class Voice:
                     "default voice. `glutecoach voices` lists the ones you have."
                 )
             self._do(self._policy.ready(now))
+        elif name == "prepared":
+            self.speech_lengths.update(ev.get("lengths") or {})
+            self._prepare_done = max(self._prepare_done, int(ev.get("seq") or 0))
         elif name == "started":
             self._play_failures = 0
             if self._policy.speaking is not None and self._policy.speaking.id == ev.get("id"):

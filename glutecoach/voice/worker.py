@@ -6,13 +6,16 @@ player prints can ever reach the user's terminal.
 
 Requests:  {"op": "say", "id": N, "text": T}   play T now, cutting whatever is playing
            {"op": "stop"}                      cut the current utterance (handled at once)
-           {"op": "prerender", "texts": [...]} render these when idle, so they play at once
+           {"op": "prerender", "texts": [...], "seq": N}  render these when idle, so they
+                                               play at once
            {"op": "config", "voice": V, "rate": R, "volume": X}
            {"op": "quit"}
 Events:    {"ev": "ready", ...engine, player and audio output...}
            {"ev": "started", "id": N, "duration": s, "speech": s, "cached": bool,
             "render_ms": ms}
            {"ev": "finished", "id": N, "completed": bool}   sent when the speech ends
+           {"ev": "prepared", "seq": N, "lengths": {text: s}}  all asked is rendered (up to
+                                               request N); speech lengths since the last one
            {"ev": "failed", "id": N | None, "error": T, "fatal": bool}
 """
 
@@ -87,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     from glutecoach.voice.audio import TAIL
     from glutecoach.voice.player import detect_output, find_player, make_player
-    from glutecoach.voice.synth import PhraseCache, Synth
+    from glutecoach.voice.synth import PhraseCache, Synth, normalise
 
     try:
         synth = Synth(args.voice, args.rate, args.volume)
@@ -135,6 +138,13 @@ def main(argv: list[str] | None = None) -> int:
 
     pending: list[str] = [] if args.no_prerender else list(COMMON_PHRASES)
     current: Current | None = None
+    asked_seq = 0  # the newest prerender request's number (the app counts them)
+    measured: dict[str, float] = {}  # speech lengths rendered since the last "prepared"
+
+    def prepared() -> None:
+        """Everything asked so far is rendered: say so, with the speech lengths."""
+        out.send(ev="prepared", seq=asked_seq, lengths=dict(measured))
+        measured.clear()
 
     def finish(completed: bool) -> None:
         nonlocal current
@@ -159,9 +169,11 @@ def main(argv: list[str] | None = None) -> int:
         if msg is None and pending:
             text = pending.pop(0)
             try:
-                cache.get(text)
+                measured[normalise(text)] = round(cache.get(text).speech, 3)
             except Exception as exc:  # the cue renders again when it is due
                 print(f"prerender failed for {text!r}: {exc}", file=sys.stderr, flush=True)
+            if not pending:
+                prepared()
         elif msg is not None:
             op = msg.get("op")
             if op == "quit":
@@ -201,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
             elif op == "prerender":
                 texts = [str(t) for t in msg.get("texts", []) if str(t).strip()]
                 pending.extend(t for t in dict.fromkeys(texts) if t not in pending)
+                asked_seq = max(asked_seq, int(msg.get("seq") or 0))
+                if not pending:
+                    prepared()
             elif op == "config":
                 synth.configure(
                     str(msg.get("voice", synth.voice_id)),

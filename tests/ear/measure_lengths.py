@@ -42,7 +42,6 @@ def phrases() -> list[str]:
 
 def measure(texts: list[str]) -> dict[str, float]:
     from glutecoach.engine.plan import MODEL_RATE
-    from glutecoach.voice import audio
     from glutecoach.voice.synth import Synth
 
     synth = Synth(rate=MODEL_RATE)
