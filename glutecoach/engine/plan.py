@@ -35,7 +35,7 @@ HALFWAY_AFTER = 20  # timed work at least this long hears "halfway"
 RHYTHM_AT = 1.5  # a long rep's rhythm starts this long after its number (the lift is done)
 
 # How long the bundled espeak-ng voice speaks a line at MODEL_RATE words a minute, trimmed
-# to its speech: fitted by least squares to 139 phrases of the catalog and routines
+# to its speech: fitted by least squares to 134 lines of the catalog and routines
 # (tests/engine/bundled_voice_lengths.json; 95 % within 0.13 s), plus MODEL_MARGIN so that
 # it seldom says less than the voice takes. A comma, colon or sentence end is a pause.
 MODEL_RATE = 170
@@ -50,29 +50,14 @@ MODEL_SHORTEST = 0.3
 
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 _NUMBER = re.compile(r"\d+")
-_ONES = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
+# fmt: off
+_ONES = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
     "nineteen",
-]
-_TENS = ["-", "-", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+)
+_TENS = ("-", "-", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+# fmt: on
 
 
 def _number_words(n: int) -> str:

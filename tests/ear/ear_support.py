@@ -402,10 +402,13 @@ class Run:
     spawned: float = 0.0
 
 
-def plan_json(routine_id: str, env: Mapping[str, str]) -> dict[str, object]:
+def plan_json(
+    routine_id: str, env: Mapping[str, str], cwd: Path | None = None
+) -> dict[str, object]:
     done = subprocess.run(
         [sys.executable, "-m", "glutecoach", "plan", routine_id, "--json"],
         env=dict(env),
+        cwd=cwd,
         capture_output=True,
         text=True,
         timeout=60,
@@ -425,6 +428,7 @@ def run_plain(
     skip_after: float = 1.0,
     timeout: float = 120,
     extra_args: Sequence[str] = (),
+    cwd: Path | None = None,
 ) -> Run:
     """Run the routine with a keyboard (a pty) on stdin; type "n" ``skip_after`` s into the
     first step whose header line starts with ``skip_in``."""
@@ -443,6 +447,7 @@ def run_plain(
             *extra_args,
         ],
         env=dict(env),
+        cwd=cwd,  # `python -m` imports from here first
         stdin=slave,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
