@@ -150,11 +150,3 @@ def test_a_one_sided_move_is_heard_through_miniaudio(sink: SoundServer, tmp_path
     heard, _run, _ = _hear(sink, home, "sides", {"PATH": str(empty), "GLUTECOACH_PLAYER": ""})
     _check(heard)
     assert any(h.cue.text == "Switch sides." and h.heard for h in heard)
-
-
-@pytest.mark.skipif(not shutil.which("pw-play"), reason="pw-play is not installed here")
-def test_pw_play_is_heard(sink: SoundServer, tmp_path: Path) -> None:
-    pw_play = shutil.which("pw-play")
-    home = _home(tmp_path, "sides", SIDES)
-    heard, _run, _ = _hear(sink, home, "sides", {"GLUTECOACH_PLAYER": f"{pw_play} {{file}}"})
-    _check(heard)
