@@ -2,12 +2,13 @@
 
     .venv/bin/python tests/bench/ear_bench.py                 # a 2.5 minute routine, each side
     .venv/bin/python tests/bench/ear_bench.py desk-reset      # the built-in 7 minutes, each side
+    .venv/bin/python tests/bench/ear_bench.py --base REF      # another "before"
 
 Both sides run `glutecoach run ROUTINE --plain --voice speech` through paplay into the same
 private PulseAudio null sink (tests/ear/ear_support.py), one after the other, in a fresh home
-each. "before" is the code at the merge base with main (untrimmed renders, a line finished
-when its player exits, the old speech-length model and rep counting), extracted with
-`git archive`; "after" is this tree. Every printed cue is found in the recording by
+each. "before" is the code at BASELINE, the commit before this work (untrimmed renders, a
+line finished when its player exits, the old speech-length model and rep counting),
+extracted with `git archive`; "after" is this tree. Every printed cue is found in the recording by
 cross-correlation with the file played, and timed against when it was due.
 
 A third measurement is the cold start: a new voice, then its first line, said at once (what
@@ -91,12 +92,26 @@ def p95(values: list[float]) -> float | None:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def base_tree(dest: Path) -> tuple[Path, str]:
-    """The merge base with main, unpacked (the code as it was before this branch)."""
+# The last commit before trimmed renders, measured lengths and counted reps: "before".
+BASELINE = "77a9dce467"
+
+
+def base_tree(dest: Path, ref: str | None) -> tuple[Path, str]:
+    """The baseline's code unpacked: ``ref``, else BASELINE, else the merge base with main."""
     base = ""
-    for ref in ("main", "origin/main"):
+    for candidate in (ref, BASELINE):
+        if (
+            candidate
+            and subprocess.run(
+                ["git", "cat-file", "-e", f"{candidate}^{{commit}}"], cwd=ROOT, capture_output=True
+            ).returncode
+            == 0
+        ):
+            base = candidate
+            break
+    for branch in () if base else ("main", "origin/main"):
         done = subprocess.run(
-            ["git", "merge-base", "HEAD", ref], cwd=ROOT, capture_output=True, text=True
+            ["git", "merge-base", "HEAD", branch], cwd=ROOT, capture_output=True, text=True
         )
         if done.returncode == 0:
             base = done.stdout.strip()
@@ -264,10 +279,15 @@ def main(argv: list[str]) -> int:
     if why:
         print(f"skipped: {why}")
         return 0
+    ref = None
+    if "--base" in argv:
+        at = argv.index("--base")
+        ref = argv[at + 1]
+        del argv[at : at + 2]
     routine_id = argv[0] if argv else "ear-bench"
     with tempfile.TemporaryDirectory(prefix="glutecoach-ear-bench-") as tmp, sound_server() as sink:
         work = Path(tmp)
-        base, commit = base_tree(work)
+        base, commit = base_tree(work, ref)
         text = BENCH
         if routine_id != "ear-bench":
             builtin = ROOT / "glutecoach" / "data" / "routines" / f"{routine_id}.toml"
