@@ -1,9 +1,10 @@
 """The speech-worker backend: real speech from the worker process (``worker.py``).
 
 Plays what the driver's cue policy picks, one utterance at a time, and turns the worker's
-events into the driver's ``ready`` / ``started`` / ``finished`` / ``lost``. A worker that
-dies is started once more; a second death, a fatal engine error or repeated play failures
-fall back to captions.
+events into the driver's ``ready`` / ``started`` / ``finished`` / ``lost``, and its
+``prepared`` (what ``prepare`` asked is rendered, with the speech lengths measured) into
+``Host.prepared``. A worker that dies is started once more; a second death, a fatal engine
+error or repeated play failures fall back to captions.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class WorkerBackend:
         self._restarts = 0
         self._play_failures = 0
         self._pending_prepare: list[str] = []
+        self._seq = 0  # the newest prepare request's number, sent again to a new worker
 
     def open(self) -> None:
         from glutecoach.voice import engine
@@ -60,8 +62,9 @@ class WorkerBackend:
             self._client = None
             self._host.fall_back(f"the speech worker could not start ({exc})")
             return
-        if self._pending_prepare:
-            self._client.send(op="prerender", texts=self._pending_prepare)
+        if self._pending_prepare or self._seq:
+            # A restarted worker is asked for the newest number too, so it says "prepared".
+            self._client.send(op="prerender", texts=self._pending_prepare, seq=self._seq)
             self._pending_prepare = []
 
     def event(self, event: Any, now: float) -> None:
@@ -77,6 +80,7 @@ class WorkerBackend:
             )
         if name == "engine":
             host.engine = {**host.engine, "engine": ev.get("engine"), "fallback": ev["fallback"]}
+            host.voice_changed()
         elif name == "ready":
             host.engine = ev
             if not ev.get("output"):
@@ -91,6 +95,9 @@ class WorkerBackend:
                     "default voice. `glutecoach voices` lists the ones you have."
                 )
             host.ready(now)
+        elif name == "prepared":
+            lengths = ev.get("lengths")
+            host.prepared(int(ev.get("seq") or 0), lengths if isinstance(lengths, dict) else {})
         elif name == "started":
             host.started(int(ev.get("id", -1)))
         elif name == "finished":
@@ -128,9 +135,10 @@ class WorkerBackend:
     def flush(self) -> None:
         pass  # the driver's policy cuts what plays
 
-    def prepare(self, texts: list[str]) -> None:
+    def prepare(self, texts: list[str], seq: int = 0) -> None:
+        self._seq = max(self._seq, seq)
         if self._client is not None:
-            self._client.send(op="prerender", texts=texts)
+            self._client.send(op="prerender", texts=texts, seq=self._seq)
         else:
             self._pending_prepare.extend(texts)
 

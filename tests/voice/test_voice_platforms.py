@@ -53,7 +53,6 @@ def test_the_fixture_is_real_aiff_speech() -> None:
     assert len(data) < 120_000
 
 
-@pytest.mark.xfail(strict=True, reason="needs voice/audio.py from the ear branch")
 def test_say_to_a_wav_with_the_engine_writing_aiff_writes_a_valid_wav_of_the_right_length(
     tmp_path: Path,
 ) -> None:
