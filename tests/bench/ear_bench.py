@@ -155,11 +155,12 @@ def hear(sink: SoundServer, code: Path, routine_id: str, text: str, work: Path, 
     recording = MonitorRecording(sink)
     recording.wait_started()
     run = run_plain(routine_id, env, timeout=1200, cwd=code)
-    samples, t0 = recording.stop()
+    samples, _t0 = recording.stop()
+    clock = recording.clock()
     if run.status != 0:
         print(run.stderr)
     cues = due_cues(plan, run)
-    return Side(name, match(samples, t0, cues, phrase_files(home / "cache" / "voice")), plan)
+    return Side(name, match(samples, clock, cues, phrase_files(home / "cache" / "voice")), plan)
 
 
 def last_reps(side: Side) -> tuple[int, int]:
@@ -262,13 +263,15 @@ def cold_start(sink: SoundServer, work: Path, wait: bool, n: int) -> list[float]
             timeout=60,
             check=False,
         )
-        samples, t0 = recording.stop()
+        samples, _t0 = recording.stop()
+        clock = recording.clock()
         if done.returncode != 0:
             print(done.stderr)
             continue
         due = json.loads(done.stdout.strip().splitlines()[-1])["due"]
         files = phrase_files(cache)
-        [heard] = match(samples, t0, [Cue("First up: glute bridges.", "announce", due, 0)], files)
+        first = Cue("First up: glute bridges.", "announce", due, 0)
+        [heard] = match(samples, clock, [first], files)
         if heard.late is not None:
             found.append(heard.late)
     return found

@@ -23,12 +23,13 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+Clock = Callable[[float], float]  # a moment -> when sample 0 of the recording was heard
 RATE = 22050  # the bundled espeak-ng renders at this rate: no resampling on the way
 MATCH = 0.75  # normalised correlation at or above which a phrase counts as heard
 TEMPLATE = 0.35  # seconds of a phrase's speech looked for
@@ -203,6 +204,7 @@ class MonitorRecording:
         )
         self._data = bytearray()
         self._t0 = float("inf")
+        self._chunks: list[tuple[float, float]] = []  # (arrival, bound on sample 0's time)
         self._thread = threading.Thread(target=self._read, name="ear-parec", daemon=True)
         self._thread.start()
 
@@ -216,8 +218,11 @@ class MonitorRecording:
                 return
             self._data += chunk
             # The last sample of this chunk was heard no later than now: the earliest such
-            # bound over all chunks is the best estimate of when sample 0 was heard.
-            self._t0 = min(self._t0, now - (len(self._data) // 2) / RATE)
+            # bound over the chunks around a moment is the best estimate there of when sample
+            # 0 was heard (locally, so a dropped stretch of a long recording shifts nothing).
+            bound = now - (len(self._data) // 2) / RATE
+            self._t0 = min(self._t0, bound)
+            self._chunks.append((now, bound))
 
     def wait_started(self, timeout: float = 5.0) -> bool:
         deadline = time.monotonic() + timeout
@@ -226,6 +231,19 @@ class MonitorRecording:
                 return True
             time.sleep(0.02)
         return False
+
+    def clock(self, window: float = 10.0) -> Clock:
+        """Sample 0's time as seen from around each moment (see ``_read``)."""
+        arrivals = np.array([a for a, _ in self._chunks])
+        bounds = np.array([b for _, b in self._chunks])
+
+        def t0_at(when: float) -> float:
+            if not arrivals.size:
+                return self._t0
+            near = (arrivals >= when - 1.0) & (arrivals <= when + window)
+            return float(bounds[near].min()) if near.any() else self._t0
+
+        return t0_at
 
     def stop(self) -> tuple[np.ndarray, float]:
         """The samples heard (float, -1..1) and the monotonic time of the first one."""
@@ -320,7 +338,7 @@ def _ncc(signal: np.ndarray, template: np.ndarray) -> np.ndarray:
 
 def match(
     recording: np.ndarray,
-    t0: float,
+    t0: float | Clock,
     cues: Sequence[Cue],
     files: Mapping[str, Path],
 ) -> list[Heard]:
@@ -330,6 +348,7 @@ def match(
     cache: dict[str, np.ndarray] = {}
     ordered = sorted(cues, key=lambda c: c.due)
     for number, cue in enumerate(ordered):
+        base = t0(cue.due) if callable(t0) else t0
         path = files.get(cue.text)
         if path is None:
             heard.append(Heard(cue, None, 0.0, 0.0))
@@ -343,8 +362,8 @@ def match(
         if number + 1 < len(ordered):
             seconds = min(TEMPLATE, max(0.08, ordered[number + 1].due - cue.due - 0.03))
         template = pcm[onset : onset + int(seconds * RATE)]
-        start = max(0, int((cue.due - SEARCH_BEFORE - t0) * RATE))
-        stop = min(len(recording), int((cue.due + SEARCH_AFTER - t0) * RATE) + len(template))
+        start = max(0, int((cue.due - SEARCH_BEFORE - base) * RATE))
+        stop = min(len(recording), int((cue.due + SEARCH_AFTER - base) * RATE) + len(template))
         scores = _ncc(recording[start:stop], template)
         best: tuple[float, int] | None = None
         for index in np.flatnonzero(scores >= MATCH):
@@ -362,7 +381,7 @@ def match(
             continue
         score, at = best
         claimed.append((at, at + len(template)))
-        heard.append(Heard(cue, t0 + at / RATE, score, onset / RATE))
+        heard.append(Heard(cue, base + at / RATE, score, onset / RATE))
     return heard
 
 

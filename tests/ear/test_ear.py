@@ -85,15 +85,16 @@ def _hear(
     recording = MonitorRecording(sink)
     assert recording.wait_started(), "the sink's monitor gave no sound at all"
     run = run_plain(routine_id, env, skip_in=skip_in, skip_after=1.0)
-    samples, t0 = recording.stop()
+    samples, _t0 = recording.stop()
+    clock = recording.clock()
     assert run.status == 0, run.stderr
     assert "Traceback" not in run.stderr, run.stderr
     cues = due_cues(plan, run)
     files = phrase_files(home / "cache" / "voice")
-    heard = match(samples, t0, cues, files)
+    heard = match(samples, clock, cues, files)
     start = min(c.due for c in cues)
     print(f"\n{routine_id} ({env_extra or 'default player'}):\n{table(heard, start)}")
-    return heard, run, (samples, t0, files, plan)
+    return heard, run, (samples, clock, files, plan)
 
 
 def _check(heard: list[Heard]) -> None:
@@ -116,7 +117,7 @@ def test_a_routine_is_heard_cue_by_cue_through_paplay(sink: SoundServer, tmp_pat
     paplay = shutil.which("paplay")
     assert paplay
     home = _home(tmp_path, "ear", EAR)
-    heard, run, (samples, t0, files, _plan) = _hear(
+    heard, run, (samples, clock, files, _plan) = _hear(
         sink, home, "ear", {"GLUTECOACH_PLAYER": f"{paplay} {{file}}"}, skip_in="Rest"
     )
     _check(heard)
@@ -129,7 +130,7 @@ def test_a_routine_is_heard_cue_by_cue_through_paplay(sink: SoundServer, tmp_pat
     assert cut.cue.kind == "next", cut.cue
     assert cut.onset is not None
     rest_of_line = cut_audio(files[cut.cue.text], skipped + CUT_WITHIN - cut.onset)
-    still = score_near(samples, t0, rest_of_line, skipped + CUT_WITHIN)
+    still = score_near(samples, clock(skipped), rest_of_line, skipped + CUT_WITHIN)
     print(f"skip: {cut.cue.text!r} after {CUT_WITHIN * 1000:.0f} ms matches {still:.2f}")
     assert still < MATCH, f"{cut.cue.text!r} went on playing after the skip"
     assert playing[-1].cue.step < next(h for h in heard if h.cue.due > skipped).cue.step
