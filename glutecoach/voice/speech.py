@@ -30,8 +30,10 @@ class WorkerBackend:
         self._generation = 0
         self._restarts = 0
         self._play_failures = 0
-        self._pending_prepare: list[str] = []
-        self._seq = 0  # the newest prepare request's number, sent again to a new worker
+        # Asked to prepare and not yet reported prepared: a new worker (the first, or one
+        # started after a death) is asked for these again, with the newest number.
+        self._unprepared: list[str] = []
+        self._seq = 0
 
     def open(self) -> None:
         from glutecoach.voice import engine
@@ -62,10 +64,8 @@ class WorkerBackend:
             self._client = None
             self._host.fall_back(f"the speech worker could not start ({exc})")
             return
-        if self._pending_prepare or self._seq:
-            # A restarted worker is asked for the newest number too, so it says "prepared".
-            self._client.send(op="prerender", texts=self._pending_prepare, seq=self._seq)
-            self._pending_prepare = []
+        if self._unprepared or self._seq:
+            self._client.send(op="prerender", texts=self._unprepared, seq=self._seq)
 
     def event(self, event: Any, now: float) -> None:
         generation, ev = event
@@ -97,6 +97,8 @@ class WorkerBackend:
             host.ready(now)
         elif name == "prepared":
             lengths = ev.get("lengths")
+            if int(ev.get("seq") or 0) >= self._seq:
+                self._unprepared = []
             host.prepared(int(ev.get("seq") or 0), lengths if isinstance(lengths, dict) else {})
         elif name == "started":
             host.started(int(ev.get("id", -1)))
@@ -137,10 +139,9 @@ class WorkerBackend:
 
     def prepare(self, texts: list[str], seq: int = 0) -> None:
         self._seq = max(self._seq, seq)
+        self._unprepared.extend(texts)
         if self._client is not None:
             self._client.send(op="prerender", texts=texts, seq=self._seq)
-        else:
-            self._pending_prepare.extend(texts)
 
     def configure(self, settings: Settings) -> None:
         if self._client is not None:
