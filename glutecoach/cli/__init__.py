@@ -43,6 +43,8 @@ COMMANDS = {
     "history": "glutecoach.cli.store_cmd",
     "levels": "glutecoach.cli.store_cmd",
     "serve": "glutecoach.cli.serve_cmd",
+    "remind": "glutecoach.cli.remind_cmd",
+    "breaks": "glutecoach.cli.remind_cmd",
 }
 
 

@@ -78,8 +78,8 @@ def copy_data(routine: Any) -> dict[str, Any]:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from glutecoach.coach import all_routines
     from glutecoach.engine.routine_file import save_routine, starter_data
-    from glutecoach.engine.routines import load_routines
     from glutecoach.engine.tomlcheck import FileProblems
 
     path = _user_path(args.id)
@@ -94,7 +94,7 @@ def cmd_new(args: argparse.Namespace) -> int:
             f"the built-in; pick another id, like `my-{args.id}`."
         )
     if args.source:
-        data = copy_data(load_routines().get(args.source))  # a clear error when unknown/broken
+        data = copy_data(all_routines().get(args.source))  # a clear error when unknown/broken
     else:
         data = starter_data(title_from_id(args.id))
     try:
@@ -110,10 +110,10 @@ def cmd_new(args: argparse.Namespace) -> int:
 def editable(routine_id: str) -> Path:
     """The user's file for ``routine_id`` if the editor may open it; a ``UserError`` saying
     what to do otherwise (built-in, broken, or no such routine)."""
-    from glutecoach.engine.routines import load_routines
+    from glutecoach.coach import all_routines
 
     path = _user_path(routine_id)
-    found = load_routines()
+    found = all_routines()
     if routine_id in found.broken:
         broken = found.broken[routine_id]
         raise UserError(
@@ -149,12 +149,12 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_rm(args: argparse.Namespace) -> int:
+    from glutecoach.coach import all_routines
     from glutecoach.engine.routine_file import move_aside
-    from glutecoach.engine.routines import load_routines
 
     path = _user_path(args.id)
     if not path.is_file():
-        found = load_routines()
+        found = all_routines()
         if args.id in found.routines:
             raise UserError(f"`{args.id}` is built in and cannot be removed.")
         found.get(args.id)  # raises: no such routine, with the nearest name

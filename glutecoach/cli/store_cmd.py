@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from datetime import date
@@ -98,6 +97,8 @@ def cmd_history(args: argparse.Namespace) -> int:
             write_json_texts(store.history.iter_session_json(since), out, indent=indent)
             out.write("\n")
         elif args.csv:
+            import csv
+
             from glutecoach.store.export import CSV_HEADER, export_rows
 
             writer = csv.writer(out, lineterminator="\n")

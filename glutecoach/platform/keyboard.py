@@ -36,12 +36,17 @@ def keys(stream: IO[str], *, on: str | None = None, msvcrt: Any = None) -> KeyRe
 class TerminalKeys:
     """POSIX: the terminal in cbreak mode (keys at once, no echo; Ctrl-C still interrupts)."""
 
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: IO[str] | int) -> None:
         import termios
+
+        self.fd = stream if isinstance(stream, int) else stream.fileno()
+        self._saved = termios.tcgetattr(self.fd)
+        self.resume()
+
+    def resume(self) -> None:
+        """Keys at once again, after ``close`` lent the terminal to another program."""
         import tty
 
-        self.fd = stream.fileno()
-        self._saved = termios.tcgetattr(self.fd)
         tty.setcbreak(self.fd)
 
     def read(self, timeout: float) -> str | None:

@@ -400,22 +400,16 @@ class Keyboard:
     a break (the routine's own app wants the terminal as it found it)."""
 
     def __init__(self, fd: int) -> None:
-        import termios
+        from glutecoach.platform.keyboard import TerminalKeys
 
+        self._keys = TerminalKeys(fd)  # the platform seam owns termios
         self.fd = fd
-        self._saved = termios.tcgetattr(fd)
-        self.raw()
 
     def raw(self) -> None:
-        import tty
-
-        tty.setcbreak(self.fd)
+        self._keys.resume()
 
     def restore(self) -> None:
-        import termios
-
-        with contextlib.suppress(Exception):
-            termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
+        self._keys.close()
 
     def read(self) -> str:
         data = os.read(self.fd, 32)

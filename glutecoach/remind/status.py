@@ -55,28 +55,39 @@ class Publisher:
                 self.path.unlink()
 
 
-def describe(
-    path: Path | None = None,
-    is_alive: Callable[[int], bool] | None = None,
-    now: float | None = None,
-) -> str:
-    """ "next break in 23 min", "time for a break", "" when no reminder runs."""
+def current(
+    path: Path | None = None, is_alive: Callable[[int], bool] | None = None
+) -> tuple[str, float | None] | None:
+    """(phase, next nudge as a wall-clock time) of a running reminder; None when none runs."""
     try:
         state = json.loads((path or status_file()).read_text(encoding="utf-8"))
         pid = int(state["pid"])
         phase = str(state["phase"])
         due = state.get("next_due")
     except (OSError, ValueError, KeyError, TypeError):
-        return ""
+        return None
     if is_alive is None:
-        from glutecoach.store.history import _pid_alive
+        from glutecoach.platform import pid_alive
 
-        is_alive = _pid_alive
+        is_alive = pid_alive
     if not is_alive(pid):
+        return None
+    return phase, float(due) if isinstance(due, int | float) else None
+
+
+def describe(
+    path: Path | None = None,
+    is_alive: Callable[[int], bool] | None = None,
+    now: float | None = None,
+) -> str:
+    """ "next break in 23 min", "time for a break", "" when no reminder runs."""
+    found = current(path, is_alive)
+    if found is None:
         return ""
+    phase, due = found
     if phase == "nudging":
         return "time for a break"
-    if phase == "waiting" and isinstance(due, int | float):
-        left = float(due) - (time.time() if now is None else now)
+    if phase == "waiting" and due is not None:
+        left = due - (time.time() if now is None else now)
         return f"next break in {minutes_left(max(0.0, left))}"
     return ""

@@ -345,7 +345,7 @@ class EditorScreen(CoachScreen):
             self.problems = []
             self.routine = routine
             try:
-                self.plan = make_plan(routine, self.app.store)  # type: ignore[attr-defined]
+                self.plan = make_plan(routine, self.coach.store)
             except Exception as exc:  # an unplannable routine is a problem to show, not a crash
                 self.plan = None
                 self.problems = [Problem(routine.path or routine.id, f"cannot plan: {exc}")]  # type: ignore[arg-type]
@@ -575,14 +575,11 @@ class EditorScreen(CoachScreen):
 
     def _voice(self) -> Any:
         if self.voice is None:
-            from glutecoach.screens.voice_link import open_voice
-
-            app: Any = self.app
+            app = self.coach
             settings = app.settings
-            self.voice = open_voice(
+            self.voice = app.voice_factory(
                 app.voice_mode or settings.voice,
                 settings,
-                factory=app.voice_factory,
                 write_terminal=app.write_terminal,
                 on_state=lambda state: None,
                 on_notice=lambda text: app.from_any_thread(self._voice_notice, text),

@@ -39,6 +39,13 @@ class RoutinesScreen(CoachScreen):
             show=False,
             tooltip="Read the routine files again after editing them",
         ),
+        Binding(
+            "b",
+            "take_break",
+            "Take the break",
+            id="take-break",
+            tooltip="Start the desk break that `glutecoach remind` is offering now",
+        ),
         Binding("n", "new", "New", id="routine-new", tooltip="Make a new routine in the editor"),
         Binding(
             "c",
@@ -73,6 +80,7 @@ class RoutinesScreen(CoachScreen):
         self.plans: dict[str, Any] = {}
         self.plan_errors: dict[str, str] = {}
         self._shown: str | None = None
+        self._nudged = False  # a running `glutecoach remind` is offering a break now
 
     def compose(self) -> ComposeResult:
         # Everything is built before mounting: one layout pass for the first frame, not a
@@ -95,19 +103,48 @@ class RoutinesScreen(CoachScreen):
         if listing.option_count:
             listing.highlighted = 0
         listing.focus()
-        # A running `glutecoach remind`, if any: after the first frame, then twice a minute.
+        # A running `glutecoach remind`, if any: after the first frame, then every 10 s (it
+        # reads one small file), so a nudge is offered here within seconds of its coming.
         self.call_after_refresh(self.show_next_break)
-        self.set_interval(30, self.show_next_break)
-
-    def show_next_break(self) -> None:
-        from glutecoach.remind.status import describe
-
-        line = describe()
-        self.query_one("#heading", Line).show(f"Routines · {line}" if line else "Routines")
+        self.set_interval(10, self.show_next_break)
         wanted = self.coach.edit_routine  # `glutecoach routines edit ID`
         if wanted:
             self.coach.edit_routine = None
             self.call_after_refresh(self.open_editor, wanted)
+
+    def show_next_break(self) -> None:
+        from glutecoach.remind.status import current, describe
+
+        line = describe()
+        self.query_one("#heading", Line).show(f"Routines · {line}" if line else "Routines")
+        found = current()
+        nudged = found is not None and found[0] == "nudging"
+        if nudged and not self._nudged:
+            name = self._break_routine_name()
+            self.notify(
+                f"Time to stand up: press b to start {name} here "
+                "(snooze or skip it in the reminder's window).",
+                title="Desk break",
+                timeout=20,
+            )
+            self.coach.bell()
+        if nudged != self._nudged:
+            self._nudged = nudged
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "take_break":
+            return self._nudged  # shown only while a reminder offers a break
+        return True
+
+    def _break_routine_name(self) -> str:
+        wanted = self.coach.settings.remind.routine
+        routine = self.routines.get(wanted)
+        return routine.name if routine is not None else wanted
+
+    def action_take_break(self) -> None:
+        """The break a reminder offers, started here; finishing it counts as the break."""
+        self.start_routine(self.coach.settings.remind.routine)
 
     # -- data -----------------------------------------------------------------------------------
 

@@ -189,7 +189,7 @@ class WorkoutScreen(CoachScreen):
         if self._show_events(self.workout.poll()):
             self._to_summary()
             return
-        state = self.session.state()
+        state = self.workout.state()  # under the run's lock: its clock thread may be polling
         if state.started:
             self._paint(state)
         self._schedule(state)

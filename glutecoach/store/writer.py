@@ -21,7 +21,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 Action = Callable[[sqlite3.Connection], object]
@@ -31,8 +31,9 @@ SQLITE_LOCKED = 6
 BUSY_TRY_MS = 100  # SQLite's own wait per try; the writer retries without end until closed
 DRAIN_SECONDS = 3.0  # how long ``close`` waits for queued writes before giving them up
 # WAL + FULL, chosen by tests/bench/history_write_bench.py: a step's commit costs a median
-# 0.2 ms (NORMAL 0.02 ms) on the writer thread, off every timing path, and FULL keeps the
-# last finished step through a power cut too; both keep every commit through a kill -9.
+# 0.2 to 2 ms (idle or busy disk; NORMAL 0.02 to 0.04 ms) on the writer thread, off every
+# timing path, and FULL keeps the last finished step through a power cut too; both keep
+# every commit through a kill -9.
 SYNCHRONOUS = "FULL"
 
 
@@ -53,9 +54,6 @@ class Notices:
             with contextlib.suppress(Exception):  # a closed screen must not stop the writer
                 self.listener(text)
 
-    def said(self, kind: str) -> bool:
-        return kind in self._said
-
 
 class SkipWrite(Exception):
     """Raised by a job whose write no longer makes sense (its session was never inserted)."""
@@ -68,7 +66,6 @@ class _Job:
     notices: Notices
     on_failed: Callable[[str], object] | None = None
     on_done: Callable[[], object] | None = None
-    tries: int = field(default=0)
 
 
 def is_busy(exc: sqlite3.Error) -> bool:
@@ -241,7 +238,6 @@ class HistoryWriter:
                     self._give_up(job, f"writing {self.path.name} failed ({exc})")
                     return True
                 self._waiting = True
-                job.tries += 1
                 job.notices.once(
                     "busy",
                     f"History is waiting: another program is holding {self.path.name}. "

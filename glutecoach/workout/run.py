@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from glutecoach.store.settings import Settings
 
 MAX_WAIT = 1.0  # the clock thread looks at least this often (a paused run, a clock jump)
+FIRST_STEPS = 2  # steps whose lines are rendered before the clock starts
 READY_WAIT = 2.0  # longest the clock waits for the voice to get ready before starting anyway
 PREPARING_POLL = 0.05  # how often a front end looks again while the voice gets ready
 MuteSaver = Callable[[bool], bool]  # True when saved
@@ -154,6 +155,8 @@ class WorkoutRun:
         if not self.session.started and not self._closed:
             self.session.start()
             self._inbox.put(view.Started())
+            if self._voice is not None:
+                self._voice.prepare(self._texts(FIRST_STEPS, None))  # the rest, in plan order
 
     def _open_voice(self, mode: str) -> None:
         self._opened_mode = mode
@@ -168,11 +171,19 @@ class WorkoutRun:
         self._voice = voice
         if self.muted:
             voice.set_muted(True)
-        texts = {cue.text for step in self.plan.steps for cue in step.cues}
-        if self.plan.closing is not None:
-            texts.add(self.plan.closing.text)
-        voice.prepare(sorted(texts))
+        # Only the first steps' lines are waited for before the clock starts; the rest are
+        # rendered in plan order once it runs (each step also renders the next one ahead).
+        voice.prepare(self._texts(0, FIRST_STEPS))
         self._voice_state_changed(voice.state)
+
+    def _texts(self, first: int, last: int | None) -> list[str]:
+        """The distinct lines of steps ``first`` to ``last`` (all after with None), in order;
+        the closing line with the last step."""
+        steps = self.plan.steps[first:last]
+        texts = [cue.text for step in steps for cue in step.cues]
+        if last is None and self.plan.closing is not None:
+            texts.append(self.plan.closing.text)
+        return list(dict.fromkeys(texts))
 
     # -- what other threads report ----------------------------------------------------------
 

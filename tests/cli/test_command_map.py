@@ -15,9 +15,10 @@ def registered() -> dict[str, str]:
     """Every command the whole parser has, with the module whose ``register`` added it."""
     import importlib
 
+    from glutecoach.cli import COMMAND_MODULES
+
     out: dict[str, str] = {}
-    for name in ("app_cmd", "engine_cmd", "voice_cmd", "store_cmd"):
-        module = f"glutecoach.cli.{name}"
+    for module in COMMAND_MODULES:
         import argparse
 
         sub = argparse.ArgumentParser().add_subparsers()

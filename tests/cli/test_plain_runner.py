@@ -80,7 +80,10 @@ def test_space_pauses_and_resumes() -> None:
     clock.advance(100)
     assert runner.key(" ")
     runner.poll()
-    assert not runner.session.paused and out.getvalue().splitlines()[-1] == "Going on."
+    lines = out.getvalue().splitlines()
+    assert not runner.session.paused and lines[-2] == "Going on."
+    # The pause cut the first line while it was being said: it is said again, short.
+    assert lines[-1] == f"{'0:00':>6}  First up: runner's stretch."
     assert runner.session.state().routine_elapsed == 0
 
 

@@ -45,11 +45,18 @@ def test_muted_in_the_settings_is_muted_from_the_first_cue() -> None:
     assert [e for e in run.poll() if isinstance(e, view.MuteChanged)] == [view.MuteChanged(False)]
 
 
-def test_the_closing_line_is_rendered_ahead_with_the_rest() -> None:
+def test_the_first_steps_render_before_the_clock_and_the_rest_with_the_closing_line_after() -> None:
     run, _, voices = make()
     run.open()
-    prepared = next(c[1] for c in voices[0].calls if c[0] == "prepare")
-    assert run.plan.closing is not None and run.plan.closing.text in prepared
+    plan = run.plan
+    first = [c[1] for c in voices[0].calls if c[0] == "prepare"]
+    assert first == [list(dict.fromkeys(c.text for s in plan.steps[:2] for c in s.cues))]
+    run.poll()  # the recording voice is ready at once: the clock starts
+    assert run.started
+    rest = [c[1] for c in voices[0].calls if c[0] == "prepare"][1]
+    assert plan.closing is not None and rest[-1] == plan.closing.text
+    every = {c.text for s in plan.steps for c in s.cues} | {plan.closing.text}
+    assert set(first[0]) | set(rest) == every
 
 
 def test_the_clock_waits_for_the_voice_then_starts_anyway() -> None:

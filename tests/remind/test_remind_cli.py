@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import shutil
 import signal
 import sqlite3
@@ -63,6 +64,24 @@ def wait_for(read: object, text: str, timeout: float = 20.0) -> str:
     raise AssertionError(f"{text!r} never appeared in:\n{seen}")
 
 
+def read_until(proc: subprocess.Popen[str], text: str, timeout: float = 30.0) -> list[str]:
+    """Lines from ``proc``'s stdout up to and including the first holding ``text``: waits on
+    the output, not on a guess at how long start-up takes on a loaded machine."""
+    assert proc.stdout is not None
+    lines: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([proc.stdout], [], [], 0.2)
+        if ready:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line.rstrip("\n"))
+            if text in line:
+                return lines
+    raise AssertionError(f"{text!r} never came; got {lines}")
+
+
 @pytest.mark.parametrize(
     ("bad", "says"),
     [
@@ -94,11 +113,12 @@ def test_piped_it_prints_one_line_per_nudge_without_escapes_and_remembers(home: 
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(3.6)
+    first = read_until(proc, "Time to stand up")
+    time.sleep(1.5)
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=20)
     assert proc.returncode == 0, err
-    lines = out.splitlines()
+    lines = first + out.splitlines()
     assert lines[0].startswith("Reminding every 1s, snooze 1s, all day, every day")
     assert "Keys" not in lines[0]  # nobody can press them
     nudges = [line for line in lines if "Time to stand up" in line]
@@ -258,16 +278,19 @@ def test_a_stopped_reminder_starts_over_instead_of_firing_late(home: Path) -> No
         stdout=subprocess.PIPE,
         text=True,
     )
-    time.sleep(1.5)
+    first = read_until(proc, "Reminding every 3s")
+    time.sleep(0.5)
     proc.send_signal(signal.SIGSTOP)  # Ctrl-Z, or a frozen machine
     time.sleep(8)
     proc.send_signal(signal.SIGCONT)
-    time.sleep(1.0)
+    lines = first + read_until(proc, "Nothing ran for")
     proc.send_signal(signal.SIGTERM)
     out, _ = proc.communicate(timeout=20)
-    lines = out.splitlines()
-    assert any("Nothing ran for" in line and "the count starts over" in line for line in lines)
-    assert not any("Time to stand up" in line for line in lines), out  # no late burst
+    lines += out.splitlines()
+    gap = [line for line in lines if "Nothing ran for" in line]
+    assert len(gap) == 1 and "the count starts over" in gap[0]
+    # No late burst: the nudge due while it was stopped never fires; the next is 3 s away.
+    assert not any("Time to stand up" in line for line in lines), lines
 
 
 def test_no_nudge_during_a_workout_in_another_glutecoach_and_its_end_counts(home: Path) -> None:

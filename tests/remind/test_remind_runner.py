@@ -207,6 +207,7 @@ def test_a_workout_stopped_after_seconds_is_not_a_break(store: Store, other: Sto
     clocks.advance(30 * MIN)
     record = other.history.begin(a_plan(), "Stretch break")
     record.finish("partial", 5.0)
+    assert other.history.flush(), "the other process's session never reached the file"
     reminder.tick()
     assert reminder.schedule.sat(clocks.now()) == 30 * MIN
 
@@ -215,6 +216,7 @@ def test_no_nudge_while_a_workout_runs_in_a_live_process(store: Store, other: St
     live = {True}
     reminder, clocks, alerts, _out = make(store, alive=lambda pid: True in live)
     other.history.begin(a_plan(), "Stretch break")  # open, its process alive
+    assert other.history.flush(), "the other process's session never reached the file"
     clocks.advance(45 * MIN)
     reminder.tick()
     clocks.advance(MIN)

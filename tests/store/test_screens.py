@@ -211,3 +211,35 @@ def test_heatmap_uses_the_theme_primary_and_follows_theme_changes(store: Store) 
             assert full_cell_colour() == new_primary
 
     asyncio.run(run())
+
+
+def test_history_screen_pages_older_sessions_with_m(store: Store) -> None:
+    from glutecoach.screens.history import PAGE
+
+    assert store.history.db is not None
+    with store.history.db.write() as conn:
+        conn.executemany(
+            "INSERT INTO sessions (routine, routine_name, started_at, ended_at, status,"
+            " active_seconds) VALUES ('r', ?, ?, ?, 'completed', 300)",
+            [
+                (f"Session {i}", f"2025-01-01T08:{i // 60:02d}:{i % 60:02d}+00:00", None)
+                for i in range(PAGE + 5)
+            ],
+        )
+
+    async def run() -> None:
+        app = StoreApp(store, HistoryScreen)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, HistoryScreen)
+            table = screen.query_one("#sessions", DataTable)
+            assert table.row_count == PAGE + 1  # a page, and a row saying how many are older
+            assert "5 older" in str(table.get_row_at(PAGE)[1])
+            assert f"{PAGE + 5} completed of {PAGE + 5}" in text_of(screen.query_one("#streaks"))
+            await pilot.press("m")
+            await pilot.pause()
+            assert table.row_count == PAGE + 5
+            assert str(table.get_row_at(PAGE + 4)[1]) == "Session 0"  # the oldest, last
+
+    asyncio.run(run())
