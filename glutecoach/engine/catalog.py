@@ -23,7 +23,7 @@ EXERCISE_KEYS = (
     "levels",
     "no_band",
 )
-LEVEL_KEYS = ("name", "change", "cue", "tempo", "equipment", "setup", "form")
+LEVEL_KEYS = ("name", "change", "cue", "tempo", "equipment", "setup", "form", "rhythm")
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9\-]{0,39}$")
 TEMPO_RANGE = (1, 10)
 # The package's data folder. Installs are always unpacked on disk (no zip imports).
@@ -40,9 +40,10 @@ def parse_level(check: Checker, table: dict[str, Any], keypath: str) -> Level | 
     equipment = check.strings(table, keypath, "equipment") or []
     setup = check.string(table, keypath, "setup") or ""
     form = check.strings(table, keypath, "form") or []
+    rhythm = check.string(table, keypath, "rhythm") or ""
     if name is None or len(check.problems) > before:
         return None
-    return Level(name, change, cue, tempo, tuple(equipment), setup, tuple(form))
+    return Level(name, change, cue, tempo, tuple(equipment), setup, tuple(form), rhythm)
 
 
 def parse_exercise(

@@ -72,6 +72,7 @@ class Level:
     equipment: tuple[str, ...] = ()  # what this rung needs beyond the exercise's own
     setup: str = ""  # replaces the exercise's set-up cue when this rung is set up differently
     form: tuple[str, ...] = ()  # replaces the exercise's form cues when this rung needs others
+    rhythm: str = ""  # said in every rep, RHYTHM_AT s in, when a rep is long ("squeeze, ...")
 
 
 @dataclass(frozen=True, slots=True)

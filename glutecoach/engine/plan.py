@@ -9,7 +9,7 @@ out) so that no two overlap at the speaking rate below.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -27,26 +27,93 @@ from glutecoach.engine.model import (
     StepKind,
 )
 
-WORDS_PER_SECOND = 2.5  # a coach speaking at about 150 words a minute
 GAP = 0.15  # breathing room between two cues
-COUNTDOWN = 3  # the last seconds of every step are counted aloud
+COUNTDOWN = 3  # the last seconds of every timed step are counted aloud (not rep work)
 FORM_AFTER = 15  # work at least this long gets a form cue
 SECOND_FORM_AFTER = 40  # ... and this long, a second one
 HALFWAY_AFTER = 20  # timed work at least this long hears "halfway"
+RHYTHM_AT = 1.5  # a long rep's rhythm starts this long after its number (the lift is done)
 
+# How long the bundled espeak-ng voice speaks a line at MODEL_RATE words a minute, trimmed
+# to its speech: fitted by least squares to 134 lines of the catalog and routines
+# (tests/engine/bundled_voice_lengths.json; 95 % within 0.13 s), plus MODEL_MARGIN so that
+# it seldom says less than the voice takes. A comma, colon or sentence end is a pause.
+MODEL_RATE = 170
+MODEL_BASE = 0.15  # seconds, any line
+MODEL_PER_LETTER = 0.042  # digits count as the letters of their spoken words
+MODEL_PER_WORD = 0.07
+MODEL_PER_COMMA = 0.32
+MODEL_PER_COLON = 0.41  # ":" and ";"
+MODEL_PER_SENTENCE = 0.43  # each sentence end before the last
+MODEL_MARGIN = 0.1
+MODEL_SHORTEST = 0.3
 
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+_NUMBER = re.compile(r"\d+")
+# fmt: off
+_ONES = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen",
+)
+_TENS = ("-", "-", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+# fmt: on
 
 
-@lru_cache(maxsize=2048)  # placing cues asks about the same few texts again and again
-def speech_seconds(text: str) -> float:
-    """How long ``text`` takes to say: never less than WORDS_PER_SECOND allows, and never
-    less than espeak-ng really took at 170 words a minute (0.35 s + 0.3 s a word + 0.3 s a
-    further sentence, measured: short cues run longer than 2.5 words a second suggests)."""
-    words = len(text.split())
-    sentences = max(1, len(_SENTENCE_END.findall(text)))
-    measured = 0.35 + 0.3 * words + 0.3 * (sentences - 1)
-    return max(0.4, words / WORDS_PER_SECOND, measured)
+def _number_words(n: int) -> str:
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        return _TENS[n // 10] + ("" if n % 10 == 0 else " " + _ONES[n % 10])
+    if n < 1000:
+        rest = "" if n % 100 == 0 else " " + _number_words(n % 100)
+        return f"{_ONES[n // 100]} hundred{rest}"
+    return " ".join(_ONES[int(d)] for d in str(n))
+
+
+@lru_cache(maxsize=4096)  # placing cues asks about the same few texts again and again
+def speech_seconds(text: str, rate: int = MODEL_RATE) -> float:
+    """How long ``text`` takes to say, by the model above (for when nothing was measured:
+    relay, captions), scaled to the speaking ``rate`` in words a minute."""
+    spoken = _NUMBER.sub(lambda m: _number_words(int(m[0])), text)
+    letters = sum(ch.isalpha() for ch in spoken)
+    ends = len(_SENTENCE_END.findall(spoken))
+    inner_ends = max(0, ends - 1) if spoken.rstrip()[-1:] in (".", "!", "?") else ends
+    seconds = (
+        MODEL_BASE
+        + MODEL_PER_LETTER * letters
+        + MODEL_PER_WORD * len(spoken.split())
+        + MODEL_PER_COMMA * spoken.count(",")
+        + MODEL_PER_COLON * (spoken.count(":") + spoken.count(";"))
+        + MODEL_PER_SENTENCE * inner_ends
+        + MODEL_MARGIN
+    )
+    return max(MODEL_SHORTEST, seconds * MODEL_RATE / max(60, rate))
+
+
+def normalise(text: str) -> str:
+    """One line's key in a table of measured lengths (the voice's phrase cache keys alike)."""
+    return " ".join(text.split())
+
+
+Lengths = Callable[[str], float]
+
+
+def lengths_for(options: PlanOptions) -> Lengths:
+    """How long each line lasts for this plan: measured when the voice measured it, else
+    the model at the options' speaking rate."""
+    measured = options.speech_seconds
+    rate = options.speech_rate
+
+    @lru_cache(maxsize=4096)
+    def length(text: str) -> float:
+        if measured:
+            found = measured.get(normalise(text))
+            if found is not None and found > 0:
+                return float(found)
+        return speech_seconds(text, rate)
+
+    return length
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +122,11 @@ class PlanOptions:
     equipment: frozenset[str] = frozenset({"band", "weight"})
     lead_in: float | None = None  # overrides the routine's lead-in when set
     default_tempo: float | None = None  # seconds per rep when the routine and rung say none
+    # Lines laid out with these lengths (seconds of speech, keyed by text with runs of
+    # whitespace as one space): what the voice measured of its renders. Lines not in it, or
+    # no table at all (relay, captions), use the model, ``speech_seconds``, at speech_rate.
+    speech_seconds: Mapping[str, float] | None = None
+    speech_rate: int = MODEL_RATE
 
 
 def choose_rung(exercise: Exercise, level: int, equipment: frozenset[str]) -> PlannedExercise:
@@ -84,14 +156,15 @@ def sides_of(exercise: Exercise) -> tuple[Side | None, ...]:
 class _Timeline:
     """One step's cues; ``place`` refuses any cue that would overlap another."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, length: Lengths = speech_seconds) -> None:
         self.seconds = seconds
+        self.length = length
         self.cues: list[Cue] = []
 
     def _clash(self, start: float, end: float) -> float | None:
         """End (plus gap) of the first placed cue that overlaps [start, end), if any."""
         for cue in self.cues:
-            c_start, c_end = cue.at, cue.at + speech_seconds(cue.text)
+            c_start, c_end = cue.at, cue.at + self.length(cue.text)
             if start < c_end + GAP and c_start < end + GAP:
                 return c_end + GAP
         return None
@@ -99,7 +172,7 @@ class _Timeline:
     def place(self, at: float, text: str, kind: CueKind, *, latest: float | None = None) -> bool:
         """Place at ``at``, or slide later up to ``latest``; False when there is no room."""
         latest = at if latest is None else latest
-        length = speech_seconds(text)
+        length = self.length(text)
         while at <= latest + 1e-9:
             if at < 0 or at + length > self.seconds + 1e-9:
                 return False
@@ -113,7 +186,7 @@ class _Timeline:
     def after_opening(self) -> float:
         """Where optional cues start looking for room: just after the step's first words."""
         opening = [c for c in self.cues if c.at == 0]
-        return max((speech_seconds(c.text) + GAP for c in opening), default=0.0)
+        return max((self.length(c.text) + GAP for c in opening), default=0.0)
 
     def countdown(self) -> None:
         for n in range(COUNTDOWN, 0, -1):
@@ -166,6 +239,14 @@ class _Builder:
         self.planned: dict[str, PlannedExercise] = {}
         self.clock = 0.0
         self.said = _Said()
+        measured = lengths_for(options)
+        self.asked: dict[str, None] = {}  # every line a length was asked of, in order
+
+        def length(text: str) -> float:
+            self.asked.setdefault(text, None)
+            return measured(text)
+
+        self.length: Lengths = length
 
     def add(self, timeline: _Timeline, kind: StepKind, **fields: object) -> None:
         if timeline.seconds <= 0:
@@ -214,7 +295,7 @@ class _Builder:
         entry: RoutineEntry,
         side: Side | None,
     ) -> None:
-        line = _Timeline(seconds)
+        line = _Timeline(seconds, self.length)
         name = _spoken_name(planned)
         opener = "First up:" if kind is StepKind.LEAD_IN else "Next up:"
         named = line.place(0, f"{opener} {name}.", CueKind.ANNOUNCE)
@@ -265,7 +346,7 @@ class _Builder:
         common: dict[str, object],
     ) -> None:
         exercise = planned.exercise
-        line = _Timeline(seconds)
+        line = _Timeline(seconds, self.length)
         # In rep work the opening must end before the first count, or the listener loses a
         # rep: say less (the set's total, then the set, then the name) until it fits.
         room = (tempo - GAP) if entry.reps and tempo else seconds
@@ -278,17 +359,20 @@ class _Builder:
             _sentence(name, side_part, "Go."),
             _sentence(side_part, "Go."),
         ]
-        opening = next((o for o in openings if speech_seconds(o) <= room), openings[-1])
+        fitting = [o for o in openings if self.length(o) <= room]  # every one is measured
+        opening = fitting[0] if fitting else openings[-1]
         line.place(0, opening, CueKind.ANNOUNCE)
-        line.countdown()
         if entry.reps and tempo:
-            window = seconds - COUNTDOWN
-            for rep in range(2, entry.reps + 1):
-                at = (rep - 1) * tempo
-                if at < window:
-                    line.place(at, str(rep), CueKind.REP)
+            self.count_reps(line, entry.reps, tempo)
+        else:
+            line.countdown()
         if planned.rung.cue and set_number == 1:
             line.place(line.after_opening(), planned.rung.cue, CueKind.SETUP, latest=seconds / 2)
+        if entry.reps and tempo and planned.rung.rhythm and tempo > RHYTHM_AT:
+            # Where the level's own cue is not being said: it is the first rep's rhythm.
+            for rep in range(entry.reps):
+                at = rep * tempo + RHYTHM_AT
+                line.place(at, planned.rung.rhythm, CueKind.REP, latest=at + 0.5)
         if entry.seconds and seconds >= HALFWAY_AFTER:
             line.place(seconds / 2, "Halfway.", CueKind.HALFWAY, latest=seconds / 2 + 2)
         form = planned.rung.form or exercise.form
@@ -317,6 +401,15 @@ class _Builder:
         )
         self.said = _Said()
 
+    @staticmethod
+    def count_reps(line: _Timeline, reps: int, tempo: float) -> None:
+        """Each rep starts on its number ("Go." is the first), the last one said as such;
+        no 3-2-1 here, or a listener cannot tell reps from seconds."""
+        for rep in range(2, reps + 1):
+            at = (rep - 1) * tempo
+            words = (f"{rep}, last one.", "Last one.", str(rep)) if rep == reps else (str(rep),)
+            any(line.place(at, text, CueKind.REP) for text in words)
+
     def switch(
         self,
         planned: PlannedExercise,
@@ -325,7 +418,7 @@ class _Builder:
         entry: RoutineEntry,
         common: dict[str, object],
     ) -> None:
-        line = _Timeline(self.routine.switch)
+        line = _Timeline(self.routine.switch, self.length)
         line.place(0, "Switch sides.", CueKind.ANNOUNCE)
         line.countdown()
         side_said = line.place(
@@ -345,7 +438,7 @@ class _Builder:
         side: Side | None,
         common: dict[str, object],
     ) -> None:
-        line = _Timeline(entry.rest)
+        line = _Timeline(entry.rest, self.length)
         line.place(0, "Rest.", CueKind.ANNOUNCE)
         line.countdown()
         coming = _sentence(
@@ -365,3 +458,22 @@ def build_plan(
     routine: Routine, catalog: Mapping[str, Exercise], options: PlanOptions | None = None
 ) -> Plan:
     return _Builder(routine, catalog, options or PlanOptions()).build()
+
+
+def plan_phrases(
+    routine: Routine, catalog: Mapping[str, Exercise], options: PlanOptions | None = None
+) -> tuple[str, ...]:
+    """Every line the plan might say: what the voice should render and measure before the
+    plan is laid out with ``PlanOptions(speech_seconds=...)``. That is each line the builder
+    weighed (spoken or not) and every set-up, form and level line of the exercises used."""
+    builder = _Builder(routine, catalog, options or PlanOptions())
+    plan = builder.build()
+    texts = dict(builder.asked)
+    for planned in plan.exercises.values():
+        exercise, rung = planned.exercise, planned.rung
+        for text in (exercise.setup, rung.setup, rung.cue, rung.rhythm, *exercise.form, *rung.form):
+            if text:
+                texts.setdefault(text, None)
+    if plan.closing:
+        texts.setdefault(plan.closing.text, None)
+    return tuple(normalise(t) for t in texts)

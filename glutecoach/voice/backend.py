@@ -9,6 +9,7 @@ events from the backend's own threads come back through ``Host.post``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 from glutecoach.engine.model import Cue
@@ -43,6 +44,14 @@ class Host(Protocol):
     def lost(self) -> None:
         """The backend stopped playing for now; whatever it was doing is gone."""
 
+    def prepared(self, seq: int, lengths: Mapping[str, float]) -> None:
+        """Every ``prepare`` up to number ``seq`` is rendered; ``lengths`` are the speech
+        lengths (seconds, by normalised text) measured since the last call."""
+
+    def voice_changed(self) -> None:
+        """Another voice speaks now (e.g. espeak-ng took over): lengths measured so far
+        are not this voice's."""
+
 
 class Backend(Protocol):
     """One way of making cues heard.
@@ -61,7 +70,10 @@ class Backend(Protocol):
     def play(self, uid: int, text: str) -> None: ...
     def cut(self) -> None: ...
     def flush(self) -> None: ...
-    def prepare(self, texts: list[str]) -> None: ...
+    def prepare(self, texts: list[str], seq: int = 0) -> None:
+        """Render ``texts`` ahead; a backend that measures reports ``seq`` back through
+        ``Host.prepared`` once they (and every earlier request) are rendered."""
+
     def configure(self, settings: Settings) -> None: ...
     def close(self) -> None: ...
 
@@ -92,7 +104,7 @@ class Silent:
     def flush(self) -> None:
         pass
 
-    def prepare(self, texts: list[str]) -> None:
+    def prepare(self, texts: list[str], seq: int = 0) -> None:
         pass
 
     def configure(self, settings: Settings) -> None:

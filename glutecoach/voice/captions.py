@@ -34,6 +34,7 @@ class CaptionsOnly:
         self.muted = self.settings.muted
         self.notify = self.settings.notify
         self.fallback_reason = reason
+        self.speech_lengths: dict[str, float] = {}  # nothing is rendered, so nothing measured
         self._write = write_terminal
 
     def cue(self, cue: Cue, due: float | None = None) -> None:

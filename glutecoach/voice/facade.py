@@ -14,7 +14,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +80,11 @@ class Voice:
         self._policy = CuePolicy(available=False)
         self._backend: Backend = Silent(self.mode)  # the real one is opened on the thread
         self._last: Cue | None = None
+        # wait_ready: prepare() calls made / rendered by the backend, and what it measured
+        # (replaced, never changed in place: a caller may hold the last one).
+        self._prepare_asked = 0
+        self._prepare_done = 0
+        self.speech_lengths: dict[str, float] = {}  # text -> seconds of speech, this voice
         self._inbox: queue.Queue[tuple[Any, ...]] = queue.Queue()
         self._cond = threading.Condition()
         self._unhandled = 0  # caller requests posted but not yet handled
@@ -129,10 +134,24 @@ class Voice:
 
     def prepare(self, texts: Iterable[str]) -> None:
         """Render these phrases ahead (e.g. every cue of the plan) so they play at once."""
-        self._post("prepare", [t for t in texts if t and t.strip()])
+        with self._cond:
+            self._prepare_asked += 1
+            seq = self._prepare_asked
+        self._post("prepare", [t for t in texts if t and t.strip()], seq)
 
     def wait_ready(self, timeout: float = 0.0) -> bool:
-        return True
+        """Block until the worker is ready and has rendered every text passed to
+        :meth:`prepare` before this call (their lengths are then in ``speech_lengths``).
+        True at once when nothing is to be waited for (relay, captions, off, or speech
+        that fell back); False when ``timeout`` s passed first (0: just look)."""
+        with self._cond:
+            wanted = self._prepare_asked
+            return self._cond.wait_for(
+                lambda: (
+                    self.mode != "speech" or (bool(self.engine) and self._prepare_done >= wanted)
+                ),
+                timeout,
+            )
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """Block until nothing is speaking or waiting (for the closing line before exit)."""
@@ -235,10 +254,12 @@ class Voice:
             self._set_state(self._resting_state())
         elif kind == "apply":
             s: Settings = item[1]
+            if (s.voice_id, s.rate) != (self.settings.voice_id, self.settings.rate):
+                self.voice_changed()  # what was measured is of the old voice or rate
             self.settings = s
             backend.configure(s)
         elif kind == "prepare":
-            backend.prepare(item[1])
+            backend.prepare(item[1], item[2] if len(item) > 2 else 0)
         elif kind == "backend" and item[1] is backend:  # not one the voice has left
             backend.event(item[2], now)
         return True
@@ -278,6 +299,14 @@ class Voice:
 
     def lost(self) -> None:
         self._do(self._policy.reset(available=False))
+
+    def prepared(self, seq: int, lengths: Mapping[str, float]) -> None:
+        if lengths:
+            self.speech_lengths = {**self.speech_lengths, **lengths}
+        self._prepare_done = max(self._prepare_done, seq)
+
+    def voice_changed(self) -> None:
+        self.speech_lengths = {}
 
     def fall_back(self, reason: str) -> None:
         """Captions + bell from here on; say why, once."""

@@ -49,16 +49,25 @@ COMMANDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("aplay", ("aplay", "-q", "{file}")),
     ("afplay", ("afplay", "{file}")),
 )
+# How long after ``play`` each known player starts sounding (measured at a PulseAudio sink:
+# paplay 10-20 ms). The worker calls a line finished that long after its speech would end
+# from the start of the file. A player not listed (a GLUTECOACH_PLAYER command of unknown
+# habits) is finished when its process exits.
+START_LAG = {"pw-play": 0.02, "paplay": 0.02, "aplay": 0.02, "afplay": 0.05, "miniaudio": 0.06}
 
 
 class Player(Protocol):
     name: str
+    start_lag: float | None  # seconds from play() to sound; None: unknown
 
     def play(self, path: Path) -> None: ...
     def stop(self) -> None: ...
     def playing(self) -> bool: ...
     def problem(self) -> str | None:
         """Why the last sound, now ended, was not heard (None: it played out or was cut)."""
+
+    def release(self) -> None:
+        """The speech is over: let the rest (silence) play out; ``play`` will not cut it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +106,10 @@ class CommandPlayer:
     def __init__(self, name: str, argv: tuple[str, ...]) -> None:
         self.name = name
         self.argv = argv
+        self.start_lag = START_LAG.get(name)
         self._proc: subprocess.Popen[bytes] | None = None
         self._problem: str | None = None
+        self._draining: list[subprocess.Popen[bytes]] = []  # released: only silence is left
         self._lock = threading.Lock()
 
     def play(self, path: Path) -> None:
@@ -118,6 +129,17 @@ class CommandPlayer:
     def stop(self) -> None:
         with self._lock:
             self._stop_locked()
+            for proc in self._draining:
+                stop_tree(proc)
+            self._draining = []
+
+    def release(self) -> None:
+        with self._lock:
+            self._draining = [p for p in self._draining if p.poll() is None]
+            proc, self._proc = self._proc, None
+            if proc is not None:
+                self._problem = self._failed(proc)
+                self._draining.append(proc)
 
     def _stop_locked(self) -> None:
         proc, self._proc = self._proc, None
@@ -154,6 +176,7 @@ class MiniaudioPlayer:
     command-line player. Only ever used inside the worker, whose fds 1 and 2 go nowhere."""
 
     name = "miniaudio"
+    start_lag: float | None = START_LAG["miniaudio"]
 
     def __init__(self) -> None:
         self._device: Any = None
@@ -161,6 +184,7 @@ class MiniaudioPlayer:
         self._done.set()
         self._cancel = threading.Event()
         self._ends_at = 0.0
+        self._draining: list[tuple[Any, float]] = []  # released devices and when they end
         self._lock = threading.Lock()
 
     def play(self, path: Path) -> None:
@@ -168,7 +192,10 @@ class MiniaudioPlayer:
 
         sound = miniaudio.wav_read_file_s16(str(path))
         with self._lock:
+            draining, self._draining = self._draining, []
             self._stop_locked()
+            self._draining = draining
+            self._close_drained(time.monotonic())
             try:
                 device = miniaudio.PlaybackDevice(
                     output_format=miniaudio.SampleFormat.SIGNED16,
@@ -206,7 +233,26 @@ class MiniaudioPlayer:
         with self._lock:
             self._stop_locked()
 
+    def release(self) -> None:
+        """Only silence is left: the device plays it out and is closed once it has."""
+        with self._lock:
+            if self._device is not None:
+                self._draining.append((self._device, self._ends_at))
+                self._device = None
+            self._close_drained(time.monotonic())
+
+    def _close_drained(self, now: float) -> None:
+        keep = []
+        for device, ends_at in self._draining:
+            if now >= ends_at:
+                with contextlib.suppress(Exception):
+                    device.close()
+            else:
+                keep.append((device, ends_at))
+        self._draining = keep
+
     def _stop_locked(self) -> None:
+        self._close_drained(float("inf"))
         self._cancel.set()
         device, self._device = self._device, None
         if device is not None:

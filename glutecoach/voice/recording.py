@@ -18,6 +18,7 @@ class RecordingVoice:
         self.state: str = mode if mode in ("captions", "off") else "idle"
         self.settings = settings or Settings()
         self.muted = self.settings.muted
+        self.speech_lengths: dict[str, float] = {}  # a test may fill in "measured" lengths
         self.calls: list[tuple[Any, ...]] = []
         self.cues: list[Cue] = []
         self.closed = False

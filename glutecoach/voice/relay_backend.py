@@ -65,8 +65,8 @@ class RelayBackend:
     def flush(self) -> None:
         self._send(op="flush")
 
-    def prepare(self, texts: list[str]) -> None:
-        pass
+    def prepare(self, texts: list[str], seq: int = 0) -> None:
+        pass  # the relay renders on its side; nothing here to wait for or measure
 
     def configure(self, settings: Settings) -> None:
         pass

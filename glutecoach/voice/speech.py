@@ -1,9 +1,10 @@
 """The speech-worker backend: real speech from the worker process (``worker.py``).
 
 Plays what the driver's cue policy picks, one utterance at a time, and turns the worker's
-events into the driver's ``ready`` / ``started`` / ``finished`` / ``lost``. A worker that
-dies is started once more; a second death, a fatal engine error or repeated play failures
-fall back to captions.
+events into the driver's ``ready`` / ``started`` / ``finished`` / ``lost``, and its
+``prepared`` (what ``prepare`` asked is rendered, with the speech lengths measured) into
+``Host.prepared``. A worker that dies is started once more; a second death, a fatal engine
+error or repeated play failures fall back to captions.
 """
 
 from __future__ import annotations
@@ -29,7 +30,10 @@ class WorkerBackend:
         self._generation = 0
         self._restarts = 0
         self._play_failures = 0
-        self._pending_prepare: list[str] = []
+        # Asked to prepare and not yet reported prepared: a new worker (the first, or one
+        # started after a death) is asked for these again, with the newest number.
+        self._unprepared: list[str] = []
+        self._seq = 0
 
     def open(self) -> None:
         from glutecoach.voice import engine
@@ -60,9 +64,8 @@ class WorkerBackend:
             self._client = None
             self._host.fall_back(f"the speech worker could not start ({exc})")
             return
-        if self._pending_prepare:
-            self._client.send(op="prerender", texts=self._pending_prepare)
-            self._pending_prepare = []
+        if self._unprepared or self._seq:
+            self._client.send(op="prerender", texts=self._unprepared, seq=self._seq)
 
     def event(self, event: Any, now: float) -> None:
         generation, ev = event
@@ -77,6 +80,7 @@ class WorkerBackend:
             )
         if name == "engine":
             host.engine = {**host.engine, "engine": ev.get("engine"), "fallback": ev["fallback"]}
+            host.voice_changed()
         elif name == "ready":
             host.engine = ev
             if not ev.get("output"):
@@ -91,6 +95,11 @@ class WorkerBackend:
                     "default voice. `glutecoach voices` lists the ones you have."
                 )
             host.ready(now)
+        elif name == "prepared":
+            lengths = ev.get("lengths")
+            if int(ev.get("seq") or 0) >= self._seq:
+                self._unprepared = []
+            host.prepared(int(ev.get("seq") or 0), lengths if isinstance(lengths, dict) else {})
         elif name == "started":
             host.started(int(ev.get("id", -1)))
         elif name == "finished":
@@ -128,11 +137,11 @@ class WorkerBackend:
     def flush(self) -> None:
         pass  # the driver's policy cuts what plays
 
-    def prepare(self, texts: list[str]) -> None:
+    def prepare(self, texts: list[str], seq: int = 0) -> None:
+        self._seq = max(self._seq, seq)
+        self._unprepared.extend(texts)
         if self._client is not None:
-            self._client.send(op="prerender", texts=texts)
-        else:
-            self._pending_prepare.extend(texts)
+            self._client.send(op="prerender", texts=texts, seq=self._seq)
 
     def configure(self, settings: Settings) -> None:
         if self._client is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import json
 import os
 import re
 import tempfile
@@ -18,8 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from glutecoach.voice import audio
 from glutecoach.voice import engine as _engine
 
+CACHE_FORMAT = "trimmed-1"  # bumped when what is stored changes: older files are re-rendered
 CACHE_LIMIT = 400  # rendered phrases kept on disk; the oldest go first
 RENDER_ATTEMPTS = 4
 
@@ -40,30 +43,8 @@ def wav_duration(path: Path) -> float:
         return w.getnframes() / float(w.getframerate())
 
 
-def sniff(path: Path) -> str:
-    """What kind of audio file this is, by its first bytes: wav, aiff, empty or unknown."""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(12)
-    except OSError:
-        return "unknown"
-    if not head:
-        return "empty"
-    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
-        return "wav"
-    if head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"):
-        return "aiff"
-    return "unknown"
-
-
 class UnreadableAudio(RuntimeError):
-    """The engine wrote a sound file of a kind this build cannot read (``kind``)."""
-
-    def __init__(self, kind: str) -> None:
-        super().__init__(
-            f"the speech engine wrote {kind.upper()} audio, which this build cannot read"
-        )
-        self.kind = kind
+    """The engine wrote sound of a kind this build cannot read: rendering again would not help."""
 
 
 class Synth:
@@ -124,10 +105,18 @@ class Synth:
         return _engine.list_voices(self._engine)
 
     def render(self, text: str, path: Path) -> float:
-        """Write ``text`` as a WAV at ``path`` (atomically); return its duration in seconds.
+        """Write ``text`` as a WAV at ``path`` (atomically); return its duration in seconds."""
+        return self.render_speech(text, path)[0]
 
-        pyttsx3 2.99 now and then writes a WAV with no audio at all (2-5 % of renders here,
-        more right after a rate change), so an empty result is rendered again.
+    def render_speech(self, text: str, path: Path) -> tuple[float, float]:
+        """Write ``text`` at ``path`` as a real WAV trimmed to its speech (``audio.trim``);
+        return (the file's duration, the speech's own length) in seconds.
+
+        Whatever the engine wrote (WAV, or AIFF from macOS whatever the name) is read by
+        content. pyttsx3 2.99 now and then writes a file with no audio at all (2-5 % of
+        renders here, more right after a rate change), so an empty result is rendered again.
+        A native voice that still fails hands over to espeak-ng (once) and the line is
+        rendered again with it.
         """
         try:
             return self._render(text, path)
@@ -136,22 +125,31 @@ class Synth:
                 raise
             return self._render(text, path)
 
-    def _render(self, text: str, path: Path) -> float:
+    def _render(self, text: str, path: Path) -> tuple[float, float]:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(suffix=".wav", dir=path.parent)
         os.close(fd)
+        unreadable: audio.AudioError | None = None
         try:
             for _attempt in range(RENDER_ATTEMPTS):
-                duration = self._render_once(text, tmp)
-                if duration > 0:
-                    os.replace(tmp, path)
-                    return duration
+                try:
+                    sound = self._render_once(text, tmp)
+                except audio.AudioError as exc:  # bytes, but not audio we can read
+                    unreadable, sound = exc, None
+                if sound is not None:
+                    trimmed = audio.trim(sound)
+                    audio.write_wav(path, trimmed)
+                    return trimmed.seconds, audio.speech_seconds(trimmed)
+            if unreadable is not None:
+                raise UnreadableAudio(
+                    f"the speech engine wrote audio this build cannot read ({unreadable})"
+                )
             raise RuntimeError(f"the engine produced no audio for {text!r}")
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
 
-    def _render_once(self, text: str, tmp: str) -> float:
+    def _render_once(self, text: str, tmp: str) -> audio.Audio | None:
         with contextlib.redirect_stdout(io.StringIO()):  # pyttsx3 prints "Audio saved"
             # Set on every render: pyttsx3 2.99 + espeak-ng sometimes keep the old rate
             # when it was changed between two renders (measured here).
@@ -160,12 +158,14 @@ class Synth:
             self._engine.save_to_file(text, tmp)
             self._engine.runAndWait()
         try:
-            return wav_duration(Path(tmp))
-        except (wave.Error, EOFError):
-            kind = sniff(Path(tmp))
-            if kind not in ("wav", "empty"):
-                raise UnreadableAudio(kind) from None  # rendering again would not help
-            return 0.0
+            data = Path(tmp).read_bytes()
+        except OSError:
+            return None
+        if not data:
+            return None  # pyttsx3 wrote nothing: render again
+        sound = audio.decode(data, tmp)  # AudioError: the engine wrote something unreadable
+        start, end = audio.speech_bounds(sound)
+        return sound if end > start else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +174,7 @@ class Rendered:
     duration: float
     cached: bool
     render_seconds: float = 0.0
+    speech: float = 0.0  # the speech's own length (the file adds audio.LEAD and audio.TAIL)
 
 
 class PhraseCache:
@@ -185,8 +186,8 @@ class PhraseCache:
         root.mkdir(parents=True, exist_ok=True)
 
     def path_for(self, text: str) -> Path:
-        key = hashlib.sha1(f"{self.synth.signature}\0{normalise(text)}".encode()).hexdigest()
-        return self.root / f"{key[:20]}.wav"
+        key = f"{CACHE_FORMAT}\0{self.synth.signature}\0{normalise(text)}"
+        return self.root / f"{hashlib.sha1(key.encode()).hexdigest()[:20]}.wav"
 
     def has(self, text: str) -> bool:
         return self.path_for(text).is_file()
@@ -197,18 +198,31 @@ class PhraseCache:
         path = self.path_for(text)
         if path.is_file():
             try:
-                return Rendered(path, wav_duration(path), True)
-            except (wave.Error, EOFError, OSError):
+                return Rendered(path, wav_duration(path), True, 0.0, self._speech(path))
+            except (wave.Error, EOFError, OSError, ValueError):
                 path.unlink(missing_ok=True)
         started = time.monotonic()
-        duration = self.synth.render(normalise(text), path)
-        # The text beside the sound: for people looking in the cache, and the test player.
+        duration, speech = self.synth.render_speech(normalise(text), path)
+        # Beside the sound: its text (for people looking in the cache, and the test player)
+        # and its speech length (what the plan lays lines out with).
         path.with_suffix(".txt").write_text(normalise(text), encoding="utf-8")
-        return Rendered(path, duration, False, time.monotonic() - started)
+        path.with_suffix(".json").write_text(
+            json.dumps({"speech": round(speech, 4), "lead": audio.LEAD}), encoding="utf-8"
+        )
+        return Rendered(path, duration, False, time.monotonic() - started, speech)
+
+    @staticmethod
+    def _speech(path: Path) -> float:
+        try:
+            info = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+            return float(info["speech"])
+        except (OSError, ValueError, KeyError, TypeError):  # written by hand, or half-written
+            return audio.speech_seconds(audio.read_audio(path))
 
     def prune(self, keep: int = CACHE_LIMIT) -> int:
         wavs = sorted(self.root.glob("*.wav"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in wavs[keep:]:
             old.unlink(missing_ok=True)
             old.with_suffix(".txt").unlink(missing_ok=True)
+            old.with_suffix(".json").unlink(missing_ok=True)
         return max(0, len(wavs) - keep)

@@ -6,14 +6,20 @@ player prints can ever reach the user's terminal.
 
 Requests:  {"op": "say", "id": N, "text": T}   play T now, cutting whatever is playing
            {"op": "stop"}                      cut the current utterance (handled at once)
-           {"op": "prerender", "texts": [...]} render these when idle, so they play at once
+           {"op": "prerender", "texts": [...], "seq": N}  render these when idle, so they
+                                               play at once
            {"op": "config", "voice": V, "rate": R, "volume": X}
            {"op": "quit"}
 Events:    {"ev": "ready", ...engine, player and audio output...}
            {"ev": "engine", "engine": E, "fallback": why} espeak-ng took over from the native
                                                          voice, which could not render
-           {"ev": "started", "id": N, "duration": s, "cached": bool, "render_ms": ms}
-           {"ev": "finished", "id": N, "completed": bool}
+           {"ev": "started", "id": N, "duration": s, "speech": s, "cached": bool,
+            "render_ms": ms}
+           {"ev": "finished", "id": N, "completed": bool}   sent when the speech ends
+           {"ev": "prepared", "seq": N, "lengths": {text: s}}  all asked is rendered (up to
+                                               request N); speech lengths since the last one
+                                               (or since an "engine" event: lengths measured
+                                               before it are of the other voice)
            {"ev": "failed", "id": N | None, "error": T, "fatal": bool}
 """
 
@@ -72,6 +78,7 @@ def claim_stdout() -> TextIO:
 class Current:
     id: int
     text: str
+    ends_at: float  # when its speech is over: the file's trailing pad is left to play out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,8 +92,9 @@ def main(argv: list[str] | None = None) -> int:
 
     out = Channel(claim_stdout())
     started = time.monotonic()
+    from glutecoach.voice.audio import TAIL
     from glutecoach.voice.player import detect_output, find_player, make_player
-    from glutecoach.voice.synth import PhraseCache, Synth
+    from glutecoach.voice.synth import PhraseCache, Synth, normalise
 
     try:
         synth = Synth(args.voice, args.rate, args.volume)
@@ -137,13 +145,29 @@ def main(argv: list[str] | None = None) -> int:
     pending: list[str] = [] if args.no_prerender else list(COMMON_PHRASES)
     current: Current | None = None
     told = synth.fallback
+    asked_seq = 0  # the newest prerender request's number (the app counts them)
+    measured: dict[str, float] = {}  # speech lengths rendered since the last "prepared"
 
     def tell_fallback() -> None:
-        """The native voice failed mid-way and espeak-ng took over: say so, once."""
+        """The native voice failed mid-way and espeak-ng took over: say so, once. What was
+        measured with the native voice and not yet reported is rendered again with espeak-ng
+        (the driver forgets the lengths it had on this event)."""
         nonlocal told
         if synth.fallback and synth.fallback != told:
             told = synth.fallback
             out.send(ev="engine", engine=synth.info.describe(), fallback=synth.fallback)
+            measure_again()
+
+    def measure_again() -> None:
+        """Lengths not yet reported were measured with another voice or rate: render (and
+        measure) those lines again before the next "prepared"."""
+        pending[:0] = [t for t in measured if t not in pending]
+        measured.clear()
+
+    def prepared() -> None:
+        """Everything asked so far is rendered: say so, with the speech lengths."""
+        out.send(ev="prepared", seq=asked_seq, lengths=dict(measured))
+        measured.clear()
 
     def finish(completed: bool) -> None:
         """The current line ends: played out, or cut (``completed=False``). A player that
@@ -175,14 +199,17 @@ def main(argv: list[str] | None = None) -> int:
         if msg is None and pending:
             text = pending.pop(0)
             try:
-                cache.get(text)
+                measured[normalise(text)] = round(cache.get(text).speech, 3)
             except Exception as exc:  # the cue renders again when it is due
                 print(f"prerender failed for {text!r}: {exc}", file=sys.stderr, flush=True)
             tell_fallback()
+            if not pending:
+                prepared()
         elif msg is not None:
             op = msg.get("op")
             if op == "quit":
-                player.stop()
+                if current is not None:
+                    player.stop()  # cut what still speaks; a released pad plays out
                 finish(False)
                 return 0
             if op == "stop":
@@ -202,24 +229,37 @@ def main(argv: list[str] | None = None) -> int:
                     out.send(ev="failed", id=uid, error=str(exc), fatal=False)
                     continue
                 tell_fallback()
-                current = Current(uid, text)
+                # Renders are trimmed to audio.LEAD + speech + audio.TAIL: the speech is over
+                # the player's start lag after the file's end less its tail. A player whose
+                # lag is unknown is done when it exits.
+                lag = player.start_lag
+                ends = rendered.duration - TAIL + lag if lag is not None else float("inf")
+                current = Current(uid, text, time.monotonic() + ends)
                 out.send(
                     ev="started",
                     id=uid,
                     duration=round(rendered.duration, 3),
+                    speech=round(rendered.speech, 3),
                     cached=rendered.cached,
                     render_ms=round(rendered.render_seconds * 1000, 2),
                 )
             elif op == "prerender":
                 texts = [str(t) for t in msg.get("texts", []) if str(t).strip()]
                 pending.extend(t for t in dict.fromkeys(texts) if t not in pending)
+                asked_seq = max(asked_seq, int(msg.get("seq") or 0))
+                if not pending:
+                    prepared()
             elif op == "config":
+                before = (synth.voice_id, synth.rate)
                 synth.configure(
                     str(msg.get("voice", synth.voice_id)),
                     int(msg.get("rate", synth.rate)),
                     float(msg.get("volume", synth.volume)),
                 )
-        if current is not None and not player.playing():
+                if (synth.voice_id, synth.rate) != before:
+                    measure_again()
+        if current is not None and (time.monotonic() >= current.ends_at or not player.playing()):
+            player.release()  # what is left is the pad: let it play out under the next line
             finish(True)
 
 

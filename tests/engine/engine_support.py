@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from fakes import FakeClock as FakeClock
 
@@ -13,6 +15,11 @@ from glutecoach.engine.plan import PlanOptions, build_plan, speech_seconds
 from glutecoach.engine.routines import load_routines
 
 ALL_EQUIPMENT = frozenset({"band", "weight"})
+# Seconds of speech of every line the built-in plans can say, as the bundled voice says them
+# at 170 words a minute (trimmed); remade by tests/ear/measure_lengths.py.
+MEASURED: dict[str, float] = json.loads(
+    (Path(__file__).with_name("bundled_voice_lengths.json")).read_text(encoding="utf-8")
+)
 
 
 def builtin_plan(
@@ -55,14 +62,15 @@ def all_cues(plan: Plan) -> list[tuple[float, str]]:
     return found
 
 
-def cue_overlaps(plan: Plan) -> list[str]:
+def cue_overlaps(plan: Plan, lengths: Callable[[str], float] = speech_seconds) -> list[str]:
     """Pairs of consecutive cues (on the whole timeline) where one starts before the other
-    has been said, plus any cue that does not fit inside its own step."""
+    has been said, plus any cue that does not fit inside its own step. ``lengths``: how long
+    each line lasts (the model, or the measured table the plan was laid out with)."""
     problems: list[str] = []
     timeline: list[tuple[float, float, str]] = []
     for i, step in enumerate(plan.steps):
         for cue in step.cues:
-            length = speech_seconds(cue.text)
+            length = lengths(cue.text)
             if cue.at < -1e-9 or cue.at + length > step.seconds + 0.006:
                 problems.append(
                     f"step {i} ({step.kind}, {step.seconds}s): {cue.text!r} at {cue.at} "

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from engine_support import cue_overlaps
+from dataclasses import replace
+
+from engine_support import MEASURED, cue_overlaps
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from glutecoach.engine.catalog import load_catalog
 from glutecoach.engine.model import Cue, CueKind, Plan, Routine, RoutineEntry, Step, StepKind
-from glutecoach.engine.plan import PlanOptions, build_plan
+from glutecoach.engine.plan import PlanOptions, build_plan, lengths_for
 
 CATALOG = load_catalog()
 IDS = sorted(CATALOG)
@@ -69,6 +71,24 @@ def test_no_cue_overlaps_another_or_spills_out_of_its_step(
 ) -> None:
     plan = build_plan(routine, CATALOG, opts)
     assert cue_overlaps(plan) == []
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    routine=routines(),
+    opts=options,
+    pace=st.floats(0.5, 2.0),
+    kept=st.sets(st.sampled_from(sorted(MEASURED)), max_size=len(MEASURED)),
+)
+def test_with_measured_lengths_no_cue_overlaps_another_or_spills_out_of_its_step(
+    routine: Routine, opts: PlanOptions, pace: float, kept: set[str]
+) -> None:
+    """As the voice lays plans out: the lengths it measured (at any speaking rate, some lines
+    not measured yet), the model for the rest."""
+    measured = {text: MEASURED[text] * pace for text in kept}
+    opts = replace(opts, speech_seconds=measured, speech_rate=round(170 / pace))
+    plan = build_plan(routine, CATALOG, opts)
+    assert cue_overlaps(plan, lengths_for(opts)) == []
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -53,7 +53,6 @@ def test_the_fixture_is_real_aiff_speech() -> None:
     assert len(data) < 120_000
 
 
-@pytest.mark.xfail(strict=True, reason="needs voice/audio.py from the ear branch")
 def test_say_to_a_wav_with_the_engine_writing_aiff_writes_a_valid_wav_of_the_right_length(
     tmp_path: Path,
 ) -> None:
@@ -185,3 +184,36 @@ def test_espeak_voice_ids() -> None:
     assert engine.espeak_voice("espeak:gmw/en-us") == "gmw/en-us"
     assert engine.espeak_voice("espeak") == ""
     assert engine.espeak_voice("gmw/en") == "gmw/en"
+
+
+@pytest.mark.parametrize(
+    ("mode", "speaks", "low", "high"),
+    [
+        ("aiff", "aiff_driver.py", AIFF_SPEECH[1] - AIFF_SPEECH[0] - 0.05, AIFF_SPEECH[1]),
+        ("silent", "espeak", 0.15, 0.5),  # the native voice renders nothing: espeak-ng
+    ],
+)
+def test_measured_lengths_are_those_of_the_voice_that_speaks(
+    stand_in: object,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    mode: str,
+    speaks: str,
+    low: float,
+    high: float,
+) -> None:
+    from glutecoach.store.settings import Settings
+    from glutecoach.voice import make_voice
+
+    monkeypatch.setenv(engine.DRIVER_ENV, str(DRIVER))
+    monkeypatch.setenv("GLUTECOACH_STAND_IN_DRIVER", mode)
+    voice = make_voice("speech", Settings(), cache_dir=tmp_path / "c")
+    try:
+        voice.prepare(["3"])
+        assert voice.wait_ready(30)
+        assert voice.mode == "speech"
+        assert speaks in str(voice.engine.get("engine")), voice.engine
+        # The stand-in says every line as its 1.4 s AIFF; espeak-ng's "3" is short.
+        assert low < voice.speech_lengths["3"] < high, voice.speech_lengths
+    finally:
+        voice.close(drain=0, wait=True)

@@ -53,9 +53,10 @@ def test_rendering_never_yields_an_empty_wav_even_when_repeated(
     for n in range(120):
         if n % 10 == 0:
             synth.configure("", (170, 250)[n // 10 % 2], 1.0)
-        durations.add(round(synth.render("3", tmp_path / "three.wav"), 1))
+        durations.add(round(synth.render("3", tmp_path / "three.wav"), 2))
     synth.configure("", 170, 1.0)
-    assert min(durations) > 0.3
+    # Trimmed to the speech: "3" is about 0.2 s at 250 words a minute, never nothing.
+    assert min(durations) > 0.15
 
 
 def test_each_rate_change_takes_effect_on_the_next_render(synth: Synth, tmp_path: Path) -> None:

@@ -270,3 +270,14 @@ def test_say_reports_a_player_that_fails(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert "could not play sound" in done.stderr and "exited with status 3" in done.stderr
+
+
+def test_wait_ready_outlives_a_worker_that_dies_before_it_has_prepared(
+    voice: Voice, stand_in: PlayerLog
+) -> None:
+    texts = [f"Set {n} of twelve, slowly now." for n in range(1, 13)]  # none cached yet
+    voice.prepare(texts)
+    os.kill(voice.engine["pid"], signal.SIGKILL)  # long before twelve renders are done
+    assert voice.wait_ready(30)  # the restarted worker is asked for them again
+    assert voice.mode == "speech"
+    assert [t for t in texts if t not in voice.speech_lengths] == []
