@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import difflib
 import os
 import threading
 import time
@@ -141,14 +140,9 @@ class GlutecoachApp(App[None]):
         if not keys:
             return  # checking ids imports every screen; skip that on the common path
         known = self.binding_ids()
-        for binding_id in sorted(set(keys) - known):
-            close = difflib.get_close_matches(binding_id, sorted(known), n=1)
-            hint = f' Did you mean "{close[0]}"?' if close else ""
-            self.notify(
-                f'config.toml [keys]: no key binding has the id "{binding_id}".{hint}',
-                severity="warning",
-            )
-            del keys[binding_id]
+        for problem in self.store.settings.unknown_binding_ids(known):
+            self.notify(str(problem), severity="warning")
+        keys = {k: v for k, v in keys.items() if k in known}
         if keys:
             self.set_keymap(keys)
 

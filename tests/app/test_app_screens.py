@@ -119,7 +119,28 @@ async def test_unknown_key_id_in_settings_is_reported(make_app: Any) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         messages = [n.message for n in app._notifications]
-        assert any('"pasue"' in m and '"pause"' in m for m in messages)
+        assert any(
+            "config.toml" in m
+            and "keys.pasue: no key binding has this id" in m
+            and "(did you mean `pause`?)" in m
+            for m in messages
+        ), messages
+
+
+@async_test
+async def test_a_key_that_is_not_a_key_is_refused_and_the_default_still_works(
+    make_app: Any, home: Path
+) -> None:
+    (home / "config.toml").write_text('[keys]\nnext = "n"\npause = "not a key at all"\n')
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_quick(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any(f"{home / 'config.toml'}:3: keys.pause:" in m for m in messages), messages
+        await pilot.press("space")
+        assert screen.session.state().paused
+        footer = " ".join(str(w.render()) for w in app.screen.query("FooterKey"))
+        assert "not a key" not in footer
 
 
 @async_test
