@@ -111,6 +111,15 @@ class GlutecoachApp(App[None]):
             wanted = ANSI_THEME  # the truecolour palette downsamples badly to 16 colours
         self.theme = wanted
 
+    def _theme_problem(self, name: str) -> str | None:
+        from glutecoach.themes import css_problem
+
+        theme = self.get_theme(name)
+        if theme is None:
+            return "it is not installed"
+        variables = {**theme.to_color_system().generate(), **theme.variables}
+        return css_problem(self.stylesheet, {**self.get_theme_variable_defaults(), **variables})
+
     def _sixteen_colours(self) -> bool:
         """A real 16-colour terminal (TERM=xterm, linux console), not merely an unknown one."""
         term = os.environ.get("TERM", "")
@@ -231,6 +240,12 @@ class GlutecoachApp(App[None]):
         self._push_optional("glutecoach.screens.levels", "LevelsScreen", "The levels screen")
 
     def action_use_theme(self, name: str) -> None:
+        # Apply, then save: a theme Textual cannot parse is refused before either, so a bad
+        # choice never stops this run or the next start.
+        why = self._theme_problem(name)
+        if why is not None:
+            self.notify(f'Theme "{name}" cannot be used: {why}.', severity="error")
+            return
         try:
             self.store.settings.update(theme=name)
         except Exception as exc:  # a settings file problem must not stop the theme change
