@@ -6,6 +6,7 @@ the voice, store and app sides add commands without touching one shared file.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -44,10 +45,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; the app when there is none. Returns the exit status."""
     # The app releases this once its first frame is drawn; every other way out, below.
     startup.hold_collection()
+    _replace_what_cannot_be_encoded()
     try:
         return _dispatch(sys.argv[1:] if argv is None else list(argv))
     finally:
         startup.release_collection()
+
+
+def _replace_what_cannot_be_encoded() -> None:
+    """An output that cannot encode a character (``PYTHONIOENCODING=ascii``, a Latin-1
+    console) gets ``?`` for it instead of a ``UnicodeEncodeError`` halfway through a run."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        reconfigure = getattr(stream, "reconfigure", None)
+        if encoding != "utf8" and reconfigure is not None:
+            with contextlib.suppress(OSError, ValueError):
+                reconfigure(errors="replace")
 
 
 def _dispatch(argv: list[str]) -> int:
