@@ -316,3 +316,15 @@ async def test_keys_typed_ahead_are_handled_in_order(make_app: Any, keys: tuple[
         await pilot.pause()
         assert isinstance(app.screen, WorkoutScreen)
         assert app.screen.plan.routine.id == first
+
+
+@async_test
+async def test_settings_names_the_relay_mode_for_what_it_does(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        labels = {value: str(label) for label, value in app.screen.query_one("#voice")._options}
+        assert "Bell" not in labels["relay"] and "notification" not in labels["relay"]
+        assert "your own computer" in labels["relay"] and "relay" in labels["relay"]
