@@ -44,7 +44,7 @@ async def test_detail_pane_previews_the_plan_and_levels(make_app: Any) -> None:
         text = widget_text(screen.query_one("#detail-text"))
         assert "Glute bridge" in text
         assert "level 1: Bridge" in text
-        assert "Get ready: Glute bridge" in text
+        assert "Get ready for Glute bridge" in text
 
 
 @async_test
