@@ -38,7 +38,57 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
+    for command, command_parser in sub.choices.items():
+        _add_examples(command_parser, EXAMPLES.get(command, ()))
     return parser
+
+
+# Examples for every command's --help, kept here so the help reads one way everywhere.
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "app": ("glutecoach", "glutecoach app"),
+    "routines": ("glutecoach routines", "glutecoach routines --json"),
+    "plan": ("glutecoach plan desk-reset", "glutecoach plan stretch-break --json"),
+    "run": (
+        "glutecoach run desk-reset",
+        "glutecoach run desk-reset --plain --voice captions",
+        "glutecoach run stretch-break --plain --no-history",
+    ),
+    "locate": ("glutecoach locate routines", "glutecoach locate config --json"),
+    "history": (
+        "glutecoach history",
+        "glutecoach history --since 2026-01-01 --csv > history.csv",
+    ),
+    "levels": ("glutecoach levels", "glutecoach levels set glute-bridge 2"),
+    "doctor": ("glutecoach doctor",),
+    "relay": ("glutecoach relay", "glutecoach relay --port 4712 --voice captions"),
+}
+
+
+def _add_examples(parser: argparse.ArgumentParser, examples: tuple[str, ...]) -> None:
+    import argparse
+
+    if not examples or "example" in (parser.epilog or "").lower():
+        return  # the command's module wrote its own
+    block = "examples:\n" + "\n".join(f"  {line}" for line in examples)
+    parser.epilog = f"{parser.epilog}\n\n{block}" if parser.epilog else block
+    if parser.formatter_class is argparse.HelpFormatter:
+        parser.formatter_class = _keep_examples_formatter()
+
+
+def _keep_examples_formatter() -> type[argparse.HelpFormatter]:
+    import argparse
+
+    class KeepExamples(argparse.HelpFormatter):
+        """Wraps descriptions as usual but keeps an examples block one per line."""
+
+        def _fill_text(self, text: str, width: int, indent: str) -> str:
+            head, found, examples = text.partition("examples:\n")
+            filled = super()._fill_text(head, width, indent) if head.strip() else ""
+            if not found:
+                return filled
+            return (filled + "\n\n" if filled else "") + indent + found + examples
+
+    return KeepExamples
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import sys
 from datetime import date
 from typing import TYPE_CHECKING
 
+from glutecoach.cli.output import print_json
 from glutecoach.errors import UserError
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "The app asks before changing anything.",
     )
     levels.add_argument("--json", action="store_true", help="print JSON (for scripts)")
-    levels_sub = levels.add_subparsers(dest="levels_command", metavar="ACTION")
+    levels_sub = levels.add_subparsers(dest="levels_command", metavar="[ACTION ...]")
     set_parser = levels_sub.add_parser(
         "set",
         help="set one exercise's level",
@@ -90,9 +90,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     out = sys.stdout
     if args.json:
         # Indented for a person at a terminal; one compact line for pipes (4x faster at scale).
-        indent = 1 if out.isatty() else None
-        out.write(json.dumps([s.to_json() for s in sessions], indent=indent))
-        out.write("\n")
+        print_json([s.to_json() for s in sessions], out)
     elif args.csv:
         from glutecoach.store.history import CSV_HEADER, export_rows
 
@@ -146,8 +144,7 @@ def cmd_levels(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        json.dump(rows, sys.stdout, indent=1)
-        sys.stdout.write("\n")
+        print_json(rows)
         return 0
     width = max((len(str(r["exercise"])) for r in rows), default=8)
     for r in rows:

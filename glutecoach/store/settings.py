@@ -41,7 +41,7 @@ class Settings:
     voice: str = "auto"  # one of VOICE_MODES
     voice_id: str = ""  # the engine's voice id; "" = the engine's default
     rate: int = 170  # words per minute
-    volume: float = 1.0  # 0.0-1.0
+    volume: float = 1.0  # 0.0-1.0 here; a percentage (0-100) in the file and on the CLI
     muted: bool = False
     bell: bool = False  # BEL on countdown seconds and step changes
     notify: bool = False  # OSC 9 / OSC 777 desktop notifications on step changes
@@ -93,9 +93,22 @@ def _check_rate(v: Any) -> tuple[Any, str | None]:
 
 
 def _check_volume(v: Any) -> tuple[Any, str | None]:
+    """In the program: a fraction, 0.0-1.0."""
     if _num(v) and 0.0 <= float(v) <= 1.0:
         return float(v), None
     return None, "must be a number from 0.0 (silent) to 1.0 (full)"
+
+
+def volume_from_user(v: Any) -> tuple[float | None, str | None]:
+    """In the file and on the command line: a percentage, 0-100, like the Settings screen.
+    The old form, a fraction (0.8, and 1 for full), is still read: 1 and below is a
+    fraction, so no old file changes meaning (1 % cannot be had; 2 % can)."""
+    if _num(v):
+        if 0.0 <= v <= 1.0:
+            return float(v), None
+        if 1 < v <= 100:
+            return float(v) / 100, None
+    return None, "must be a percentage from 0 (silent) to 100 (full), like volume = 80"
 
 
 def _check_lead_in(v: Any) -> tuple[Any, str | None]:
@@ -214,18 +227,30 @@ def validate(
     for key, raw in data.items():
         if key not in CHECKS:
             continue
-        value, why = CHECKS[key](raw)
+        value: Any
+        value, why = volume_from_user(raw) if key == "volume" else CHECKS[key](raw)
         if why is not None:
             default = getattr(Settings(), key)
+            if key == "volume":
+                default = round(default * 100)
             check.add(key, f"{why}; using the default ({default!r})")
             continue
         values[key] = _good_keys(check, value) if key == "keys" else value
     return Settings(**values), check.problems
 
 
-def to_toml(settings: Settings, extra: dict[str, Any] | None = None) -> str:
-    """The file we write: every known setting (None ones left out: TOML has no null)."""
+def _file_values(settings: Settings) -> dict[str, Any]:
+    """Every known setting as the file holds it (None ones left out: TOML has no null;
+    the volume as a percentage)."""
     data = {k: v for k, v in asdict(settings).items() if v is not None}
+    percent = round(settings.volume * 100)
+    data["volume"] = percent if percent > 1 else settings.volume  # 1 would read as full
+    return data
+
+
+def to_toml(settings: Settings, extra: dict[str, Any] | None = None) -> str:
+    """The file we write: every known setting."""
+    data = _file_values(settings)
     for key, value in (extra or {}).items():
         data.setdefault(key, value)
     return tomli_w.dumps(data)
@@ -368,7 +393,7 @@ class SettingsStore:
 
     def _merged(self) -> dict[str, Any]:
         """What to write: the file as it is on disk now, with this store's changes on top."""
-        ours = {k: v for k, v in asdict(self.value).items() if v is not None}
+        ours = _file_values(self.value)
         try:
             on_disk, _ = read_toml(self.path)
         except FileProblems:

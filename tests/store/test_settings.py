@@ -60,7 +60,7 @@ def test_unknown_key_warns_with_nearest_key_and_line(home: Path) -> None:
 
 
 def test_wrong_type_or_range_falls_back_for_that_key_only(home: Path) -> None:
-    write_config(home, 'rate = "fast"\nvolume = 3\nbell = true\nvoice = "shout"\n')
+    write_config(home, 'rate = "fast"\nvolume = 300\nbell = true\nvoice = "shout"\n')
     store = SettingsStore()
     assert store.value.rate == 170
     assert store.value.volume == 1.0
@@ -69,7 +69,7 @@ def test_wrong_type_or_range_falls_back_for_that_key_only(home: Path) -> None:
     text = "\n".join(store.notices)
     assert len(store.notices) == 3
     assert ":1: rate:" in text and "80 to 400" in text
-    assert ":2: volume:" in text and "0.0" in text
+    assert ":2: volume:" in text and "0 (silent) to 100" in text
     assert ":4: voice:" in text and "captions" in text
 
 
@@ -114,7 +114,7 @@ def test_first_rewrite_keeps_a_backup_and_unknown_keys(home: Path) -> None:
     store.update(volume=0.5)
     assert (home / "config.toml.bak").read_text() == original
     data = tomllib.loads((home / "config.toml").read_text())
-    assert data == {**data, "rate": 150, "volume": 0.5, "my_own_key": "kept"}
+    assert data == {**data, "rate": 150, "volume": 50, "my_own_key": "kept"}  # a percentage
 
 
 def test_rewrite_after_broken_file_keeps_the_broken_copy(home: Path) -> None:
