@@ -8,6 +8,7 @@ from typing import Any
 
 from glutecoach.cli.output import print_json
 from glutecoach.engine.describe import describe_step, mmss
+from glutecoach.engine.tomlcheck import clean_text
 from glutecoach.store import paths
 
 VOICE_CHOICES = ("auto", "speech", "relay", "captions", "off")
@@ -109,7 +110,7 @@ def cmd_routines(args: argparse.Namespace) -> int:
                 "exercises": [],
                 "levels": {},
                 "equipment": [],
-                "source": str(broken.path),
+                "source": clean_text(str(broken.path)),
                 "errors": [str(p) for p in broken.problems],
             }
         )

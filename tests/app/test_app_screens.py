@@ -328,3 +328,24 @@ async def test_settings_names_the_relay_mode_for_what_it_does(make_app: Any) -> 
         labels = {value: str(label) for label, value in app.screen.query_one("#voice")._options}
         assert "Bell" not in labels["relay"] and "notification" not in labels["relay"]
         assert "your own computer" in labels["relay"] and "relay" in labels["relay"]
+
+
+@async_test
+async def test_escape_sequences_in_a_routine_never_reach_the_list_or_the_title(
+    make_app: Any, home: Path
+) -> None:
+    (home / "routines" / "evil.toml").write_text(
+        'name = "\\u001b]0;PWNED\\u0007Evil\\u001b[2J"\n'
+        'description = "Red \\u001b[31malert"\n[[exercise]]\nid = "clamshell"\nreps = 8\n'
+    )
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        listing = app.screen.query_one("#routine-list")
+        prompts = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+        evil = [p for p in prompts if "Evil" in p]
+        assert evil and not any("\x1b" in p or "\x07" in p for p in prompts), evil
+        listing.highlighted = prompts.index(evil[0])
+        await pilot.pause()
+        detail = widget_text(app.screen.query_one("#detail-text"))
+        assert "Red alert" in detail and "\x1b" not in detail

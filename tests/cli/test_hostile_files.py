@@ -177,3 +177,16 @@ def test_a_home_longer_than_the_path_limit_gives_a_message_not_a_traceback(
     assert "Traceback" not in result.stdout + result.stderr, result.stderr[-2000:]
     if result.returncode != 0:  # e.g. `history` with history off: say why, in a line
         assert "too long" in result.stderr, result.stderr[-500:]
+
+
+@pytest.mark.parametrize("json_flag", [(), ("--json",)], ids=["table", "json"])
+def test_a_file_name_with_escape_sequences_is_listed_clean(
+    home: Path, json_flag: tuple[str, ...]
+) -> None:
+    write_routine(home, "e\x1b]0;PWNED\x07vil", GOOD)
+    result = glutecoach("routines", *json_flag, home=home)
+    no_traceback(result)
+    assert result.returncode == 0
+    assert not CONTROL.search(result.stdout.replace("\n", "")), repr(result.stdout[-600:])
+    assert "\\u001b" not in result.stdout
+    assert "file name" in result.stdout  # still reported as broken
