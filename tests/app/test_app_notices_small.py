@@ -19,7 +19,7 @@ async def test_a_notice_at_40x12_leaves_next_and_coach_readable(make_app: Any) -
         toasts = list(app.screen.query(Toast))
         assert toasts
         covered = []
-        for name in ("#next", "#said"):
+        for name in ("#next", "#said", "#clock"):
             line = screen.query_one(name).region
             for toast in toasts:
                 if toast.region.overlaps(line):
