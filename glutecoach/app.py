@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import difflib
 import os
 import threading
 import time
@@ -133,6 +132,15 @@ class GlutecoachApp(App[None]):
             wanted = ANSI_THEME  # the truecolour palette downsamples badly to 16 colours
         self.theme = wanted
 
+    def _theme_problem(self, name: str) -> str | None:
+        from glutecoach.themes import css_problem
+
+        theme = self.get_theme(name)
+        if theme is None:
+            return "it is not installed"
+        variables = {**theme.to_color_system().generate(), **theme.variables}
+        return css_problem(self.stylesheet, {**self.get_theme_variable_defaults(), **variables})
+
     def _sixteen_colours(self) -> bool:
         """A real 16-colour terminal (TERM=xterm, linux console), not merely an unknown one."""
         term = os.environ.get("TERM", "")
@@ -169,14 +177,9 @@ class GlutecoachApp(App[None]):
         if not keys:
             return  # checking ids imports every screen; skip that on the common path
         known = self.binding_ids()
-        for binding_id in sorted(set(keys) - known):
-            close = difflib.get_close_matches(binding_id, sorted(known), n=1)
-            hint = f' Did you mean "{close[0]}"?' if close else ""
-            self.notify(
-                f'config.toml [keys]: no key binding has the id "{binding_id}".{hint}',
-                severity="warning",
-            )
-            del keys[binding_id]
+        for problem in self.store.settings.unknown_binding_ids(known):
+            self.notify(str(problem), severity="warning")
+        keys = {k: v for k, v in keys.items() if k in known}
         if keys:
             self.set_keymap(keys)
 
@@ -261,6 +264,12 @@ class GlutecoachApp(App[None]):
         self.push_screen(LevelsScreen())
 
     def action_use_theme(self, name: str) -> None:
+        # Apply, then save: a theme Textual cannot parse is refused before either, so a bad
+        # choice never stops this run or the next start.
+        why = self._theme_problem(name)
+        if why is not None:
+            self.notify(f'Theme "{name}" cannot be used: {why}.', severity="error")
+            return
         try:
             self.store.settings.update(theme=name)
         except Exception as exc:  # a settings file problem must not stop the theme change

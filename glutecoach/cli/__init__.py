@@ -6,6 +6,7 @@ the voice, store and app sides add commands without touching one shared file.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 from glutecoach import __version__, startup
@@ -63,17 +64,86 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     modules = (COMMANDS[command],) if command in COMMANDS else COMMAND_MODULES
     for name in modules:
         importlib.import_module(name).register(sub)
+    for command, command_parser in sub.choices.items():
+        _add_examples(command_parser, EXAMPLES.get(command, ()))
     return parser
+
+
+# Examples for every command's --help, kept here so the help reads one way everywhere.
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "app": ("glutecoach", "glutecoach app"),
+    "routines": (
+        "glutecoach routines",
+        "glutecoach routines --json",
+        "glutecoach routines new my-stretch --from stretch-break",
+    ),
+    "plan": ("glutecoach plan desk-reset", "glutecoach plan stretch-break --json"),
+    "run": (
+        "glutecoach run desk-reset",
+        "glutecoach run desk-reset --plain --voice captions",
+        "glutecoach run stretch-break --plain --no-history",
+    ),
+    "locate": ("glutecoach locate routines", "glutecoach locate config --json"),
+    "history": (
+        "glutecoach history",
+        "glutecoach history --since 2026-01-01 --csv > history.csv",
+    ),
+    "levels": ("glutecoach levels", "glutecoach levels set glute-bridge 2"),
+    "doctor": ("glutecoach doctor",),
+    "relay": ("glutecoach relay", "glutecoach relay --port 4712 --voice captions"),
+    "serve": ("glutecoach serve", "glutecoach serve --host 0.0.0.0 --port 8000"),
+    "remind": ("glutecoach remind", "glutecoach remind --plain --every 30m --snooze 5m"),
+    "breaks": ("glutecoach breaks", "glutecoach breaks --since 2026-01-01 --json"),
+}
+
+
+def _add_examples(parser: argparse.ArgumentParser, examples: tuple[str, ...]) -> None:
+    import argparse
+
+    if not examples or "example" in (parser.epilog or "").lower():
+        return  # the command's module wrote its own
+    block = "examples:\n" + "\n".join(f"  {line}" for line in examples)
+    parser.epilog = f"{parser.epilog}\n\n{block}" if parser.epilog else block
+    if parser.formatter_class is argparse.HelpFormatter:
+        parser.formatter_class = _keep_examples_formatter()
+
+
+def _keep_examples_formatter() -> type[argparse.HelpFormatter]:
+    import argparse
+
+    class KeepExamples(argparse.HelpFormatter):
+        """Wraps descriptions as usual but keeps an examples block one per line."""
+
+        def _fill_text(self, text: str, width: int, indent: str) -> str:
+            head, found, examples = text.partition("examples:\n")
+            filled = super()._fill_text(head, width, indent) if head.strip() else ""
+            if not found:
+                return filled
+            return (filled + "\n\n" if filled else "") + indent + found + examples
+
+    return KeepExamples
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; the app when there is none. Returns the exit status."""
     # The app releases this once its first frame is drawn; every other way out, below.
     startup.hold_collection()
+    _replace_what_cannot_be_encoded()
     try:
         return _dispatch(sys.argv[1:] if argv is None else list(argv))
     finally:
         startup.release_collection()
+
+
+def _replace_what_cannot_be_encoded() -> None:
+    """An output that cannot encode a character (``PYTHONIOENCODING=ascii``, a Latin-1
+    console) gets ``?`` for it instead of a ``UnicodeEncodeError`` halfway through a run."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        reconfigure = getattr(stream, "reconfigure", None)
+        if encoding != "utf8" and reconfigure is not None:
+            with contextlib.suppress(OSError, ValueError):
+                reconfigure(errors="replace")
 
 
 def _dispatch(argv: list[str]) -> int:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
+from typing import Any
 
 from glutecoach.errors import UserError
 
@@ -52,8 +54,31 @@ def open_app(args: argparse.Namespace) -> int:
     store = open_store()
     if getattr(args, "no_history", False):
         store.history = NoHistory()
+    app = GlutecoachApp(store, routine=routine, voice_mode=getattr(args, "voice", None))
+    previous = _exit_on_signals(app)
     try:
-        GlutecoachApp(store, routine=routine, voice_mode=getattr(args, "voice", None)).run()
+        app.run()
     finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
         store.close()
-    return 0
+    return int(app.return_code or 0)  # 128 + the signal's number after one
+
+
+def _exit_on_signals(app: Any) -> dict[int, Any]:
+    """SIGTERM and SIGHUP end the app the way Ctrl+Q does: screens close (a workout is saved
+    as partial) and Textual gives the terminal back. Without this Python dies at once and
+    leaves the alternate screen and mouse reporting on. Returns the handlers replaced."""
+
+    def on_signal(signum: int, frame: Any) -> None:
+        loop = getattr(app, "_ui_loop", None)
+        if loop is None:  # not drawn yet: nothing to restore, stop as Python would
+            raise SystemExit(128 + signum)
+        loop.call_soon_threadsafe(app.exit, None, 128 + signum)
+
+    previous: dict[int, Any] = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)  # Windows has no SIGHUP
+        if signum is not None:
+            previous[signum] = signal.signal(signum, on_signal)
+    return previous

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import Any
 
+from glutecoach.cli.output import print_json
 from glutecoach.engine.describe import describe_step, mmss
+from glutecoach.engine.tomlcheck import clean_text
 from glutecoach.store import paths
 
 VOICE_CHOICES = ("auto", "speech", "relay", "captions", "off")
@@ -65,7 +66,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         description="Print the folder or file glutecoach uses. GLUTECOACH_HOME, when set, "
         "puts everything directly under it.",
     )
-    p.add_argument("what", choices=[*paths.LOCATIONS, "config-file", "history"])
+    kinds = [*paths.LOCATIONS, "config-file", "history"]
+    p.add_argument("what", metavar="WHAT", choices=kinds, help=f"one of: {', '.join(kinds)}")
+    p.add_argument("--json", action="store_true", help="print every place as one JSON object")
     p.set_defaults(func=cmd_locate)
 
 
@@ -110,12 +113,12 @@ def cmd_routines(args: argparse.Namespace) -> int:
                 "exercises": [],
                 "levels": {},
                 "equipment": [],
-                "source": str(broken.path),
+                "source": clean_text(str(broken.path)),
                 "errors": [str(p) for p in broken.problems],
             }
         )
     if args.json:
-        print(json.dumps(rows, indent=2))
+        print_json(rows)
         return 0
     for row in rows:
         if row["errors"]:
@@ -139,7 +142,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     routine = find_routine(args.routine)
     plan = make_plan(routine, _open_store())
     if args.json:
-        print(json.dumps(plan.to_json(), indent=2))
+        print_json(plan.to_json())
         return 0
     print(f"{routine.name} ({routine.id}): {mmss(plan.total_seconds)}")
     for name, planned in plan.exercises.items():
@@ -167,6 +170,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_locate(args: argparse.Namespace) -> int:
+    if getattr(args, "json", False):
+        places = {name: str(where()) for name, where in paths.LOCATIONS.items()}
+        places |= {"config-file": str(paths.config_file()), "history": str(paths.history_file())}
+        print_json(places)
+        return 0
     if args.what == "config-file":
         print(paths.config_file())
     elif args.what == "history":

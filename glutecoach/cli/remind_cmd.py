@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import sys
 from dataclasses import replace
@@ -200,7 +199,9 @@ def cmd_breaks(args: argparse.Namespace) -> int:
             "days": [{"day": day, **counts} for day, counts in days],
             "breaks": [row.to_json() for row in rows],
         }
-        print(json.dumps(data, indent=2))
+        from glutecoach.cli.output import print_json
+
+        print_json(data)  # the one --json rule: indented at a terminal, one line in a pipe
         return 0
     if not rows:
         print("No nudges yet. Start `glutecoach remind` in a spare terminal.")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
 from typing import TYPE_CHECKING
 
+from glutecoach.cli.output import json_indent, print_json
 from glutecoach.errors import UserError
 
 LEVEL_SAVE_WAIT = 10.0  # seconds `levels set` waits for another program's lock on history.db
@@ -47,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "The app asks before changing anything.",
     )
     levels.add_argument("--json", action="store_true", help="print JSON (for scripts)")
-    levels_sub = levels.add_subparsers(dest="levels_command", metavar="ACTION")
+    levels_sub = levels.add_subparsers(dest="levels_command", metavar="[ACTION ...]")
     set_parser = levels_sub.add_parser(
         "set",
         help="set one exercise's level",
@@ -91,10 +91,9 @@ def cmd_history(args: argparse.Namespace) -> int:
             from glutecoach.store.export import write_json_texts
 
             # Streamed, one session at a time, as SQLite writes each one's JSON: the first
-            # are out before the last are read. Indented for a person at a terminal; one
-            # compact line for pipes.
-            indent = 1 if out.isatty() else None
-            write_json_texts(store.history.iter_session_json(since), out, indent=indent)
+            # are out before the last are read. The one --json rule (cli/output.py):
+            # indented by two at a terminal, one compact line for pipes.
+            write_json_texts(store.history.iter_session_json(since), out, indent=json_indent(out))
             out.write("\n")
         elif args.csv:
             import csv
@@ -153,8 +152,7 @@ def cmd_levels(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if args.json:
-        json.dump(rows, sys.stdout, indent=1)
-        sys.stdout.write("\n")
+        print_json(rows)
         return 0
     width = max((len(str(r["exercise"])) for r in rows), default=8)
     for r in rows:

@@ -25,9 +25,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     say.add_argument("text", metavar="TEXT", help="what to say")
     say.add_argument("--to", metavar="FILE.wav", type=Path, help="write a WAV file, do not play")
-    say.add_argument("--rate", type=int, help="words per minute (default: your setting, 170)")
+    say.add_argument(
+        "--rate", type=int, help="words per minute, 80-400 (default: your setting, 170)"
+    )
     say.add_argument("--voice", metavar="ID", help="voice id from `glutecoach voices`")
-    say.add_argument("--volume", type=float, help="0.0 to 1.0 (default: your setting)")
+    say.add_argument(
+        "--volume",
+        type=float,
+        metavar="PERCENT",
+        help="0-100, as in Settings (0.0-1.0 still works; default: your setting)",
+    )
     say.set_defaults(func=cmd_say)
 
     voices = sub.add_parser(
@@ -41,6 +48,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         formatter_class=fmt,
     )
     voices.add_argument("--lang", metavar="CODE", help="only voices for this language (en, de...)")
+    voices.add_argument("--json", action="store_true", help="print JSON (for scripts)")
     voices.set_defaults(func=cmd_voices)
 
     doctor = sub.add_parser(
@@ -59,6 +67,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "  GLUTECOACH_RELAY       host:port of a speech relay (with GLUTECOACH_RELAY_TOKEN)\n",
         formatter_class=fmt,
     )
+    doctor.add_argument("--json", action="store_true", help="print JSON (for scripts)")
     doctor.set_defaults(func=cmd_doctor)
 
     relay = sub.add_parser(
@@ -100,12 +109,18 @@ def cmd_say(args: argparse.Namespace) -> int:
     if not text:
         raise UserError('say: give some text to say, e.g. glutecoach say "Glute bridges"')
     s = _settings()
+    from glutecoach.store.settings import RATE_RANGE, volume_from_user
+
     rate = args.rate if args.rate is not None else s.rate
-    volume = args.volume if args.volume is not None else s.volume
-    if not 40 <= rate <= 500:
-        raise UserError(f"say: --rate {rate} is out of range; use 40 to 500 words per minute")
-    if not 0.0 <= volume <= 1.0:
-        raise UserError(f"say: --volume {volume} is out of range; use 0.0 to 1.0")
+    if not RATE_RANGE[0] <= rate <= RATE_RANGE[1]:
+        low, high = RATE_RANGE
+        raise UserError(f"say: --rate {rate} is out of range; use {low} to {high} words per minute")
+    volume = s.volume
+    if args.volume is not None:
+        found, _ = volume_from_user(args.volume)  # as the settings file reads it
+        if found is None:
+            raise UserError(f"say: --volume {args.volume:g} is out of range; use 0 to 100")
+        volume = found
     voice_id = args.voice if args.voice is not None else s.voice_id
     try:
         synth = Synth(voice_id, rate, volume)
@@ -190,6 +205,8 @@ def cmd_voices(args: argparse.Namespace) -> int:
         return 1
     chosen = s.voice_id
     shown = 0
+    as_json = getattr(args, "json", False)
+    found = []
     for label, voices in groups:
         wanted = [
             v
@@ -197,13 +214,20 @@ def cmd_voices(args: argparse.Namespace) -> int:
             if not args.lang
             or any(lang.lower().startswith(args.lang.lower()) for lang in v["languages"])
         ]
-        if len(groups) > 1 and wanted:
+        if len(groups) > 1 and wanted and not as_json:
             print(f"# {label}")
         for v in wanted:
-            langs = ",".join(v["languages"])
-            mark = "*" if (v["id"] == chosen if chosen else v["default"]) else " "
-            print(f"{mark} {v['id']:<24} {v['name']:<28} {langs}")
+            is_chosen = v["id"] == chosen if chosen else bool(v["default"])
+            found.append({**v, "engine": label, "chosen": is_chosen})
+            if not as_json:
+                langs = ",".join(v["languages"])
+                mark = "*" if is_chosen else " "
+                print(f"{mark} {v['id']:<24} {v['name']:<28} {langs}")
             shown += 1
+    if as_json:
+        from glutecoach.cli.output import print_json
+
+        print_json(found)
     if not shown:
         print(f"glutecoach: no voice for language {args.lang!r}", file=sys.stderr)
         return 1
@@ -214,7 +238,20 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     from glutecoach.voice.doctor import diagnose
 
     report = diagnose(_settings().voice_id)
-    print(report.render())
+    if getattr(args, "json", False):
+        from glutecoach.cli.output import print_json
+
+        print_json(
+            {
+                "speech_works": report.speech_works,
+                "engine_works": report.engine_works,
+                "output_found": report.output_found,
+                "checks": {label: text for label, text in report.lines},
+                "fixes": report.fixes,
+            }
+        )
+    else:
+        print(report.render())
     return 0 if report.speech_works else 1
 
 

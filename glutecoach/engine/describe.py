@@ -131,8 +131,8 @@ def step_line(plan: Plan, step: Step) -> str:
     if step.kind == StepKind.SWITCH:
         return f"Switch to the {step.side} side" if step.side else "Switch sides"
     if step.kind == StepKind.LEAD_IN:
-        return f"Get ready: {name}" if name else "Get ready"
-    return f"Set up: {name}" if name else "Set up"
+        return f"Get ready for {name}" if name else "Get ready"
+    return f"Set up for {name}" if name else "Set up"  # reads well after "Next:"
 
 
 def detail_line(step: Step, rep: Any) -> str:

@@ -27,7 +27,14 @@ import tomli_w
 from glutecoach.engine.catalog import ID_PATTERN, load_catalog
 from glutecoach.engine.model import Exercise, Level, Routine, RoutineEntry
 from glutecoach.engine.routines import parse_routine
-from glutecoach.engine.tomlcheck import MAX_BYTES, Checker, FileProblems, LineIndex, Problem
+from glutecoach.engine.tomlcheck import (
+    MAX_BYTES,
+    Checker,
+    FileProblems,
+    LineIndex,
+    Problem,
+    loads_toml,
+)
 from glutecoach.errors import UserError
 
 HEADER = (
@@ -220,7 +227,9 @@ def check_data(
     check = Checker(path, LineIndex(text))
     if not ID_PATTERN.match(routine_id):
         check.add("", "the file name makes the routine id: use lower-case letters, digits, dashes")
-    routine = parse_routine(routine_id, tomllib.loads(text), check, catalog, path=path)
+    # Read back as the reader reads a file: control characters go, nesting too deep is refused.
+    parsed, _ = loads_toml(text, path)
+    routine = parse_routine(routine_id, parsed, check, catalog, path=path)
     if check.problems or routine is None:
         raise FileProblems(check.problems or [Problem(path, "is not a routine")])
     return routine, text

@@ -18,7 +18,14 @@ from glutecoach.engine.catalog import (
     parse_exercises,
 )
 from glutecoach.engine.model import Exercise, Routine, RoutineEntry
-from glutecoach.engine.tomlcheck import Checker, FileProblems, Problem, did_you_mean, read_toml
+from glutecoach.engine.tomlcheck import (
+    Checker,
+    FileProblems,
+    Problem,
+    clean_text,
+    did_you_mean,
+    read_toml,
+)
 from glutecoach.errors import UserError
 
 ROUTINE_KEYS = ("name", "description", "lead_in", "transition", "switch", "exercise", "exercises")
@@ -195,5 +202,6 @@ def load_routines(user_dir: Path | None = None) -> RoutineSet:
             broken.pop(path.stem, None)
         except FileProblems as exc:
             routines.pop(path.stem, None)
-            broken[path.stem] = BrokenRoutine(path.stem, path, tuple(exc.problems))
+            name = clean_text(path.stem)  # a file name can hold escape sequences too
+            broken[name] = BrokenRoutine(name, path, tuple(exc.problems))
     return RoutineSet(routines, broken)

@@ -9,7 +9,10 @@ name for anything misspelt.
 from __future__ import annotations
 
 import difflib
+import errno
+import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -18,11 +21,20 @@ from pathlib import Path
 from typing import Any
 
 MAX_BYTES = 1_000_000
+MAX_DEPTH = 32  # lists and tables inside each other; deeper than any real file needs
 
 _KEY = r'(?:"[^"]*"|\'[^\']*\'|[A-Za-z0-9_\-]+)'
 _HEADER = re.compile(rf"^\s*(\[\[?)\s*({_KEY}(?:\s*\.\s*{_KEY})*)\s*\]\]?")
 _ASSIGN = re.compile(rf"^\s*({_KEY}(?:\s*\.\s*{_KEY})*)\s*=")
 _TOML_LINE = re.compile(r"\(at line (\d+), column (\d+)\)")
+# Whole escape sequences (CSI, OSC/DCS/APC/PM/SOS strings, two-character escapes), then any
+# C0/C1 control character left (but newline and tab) and the bidirectional overrides.
+_ESCAPE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -~]?"
+)
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +45,8 @@ class Problem:
     key: str | None = None
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        path = clean_text(str(self.path))  # a file name can hold escapes too
+        where = f"{path}:{self.line}" if self.line else path
         return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
 
 
@@ -43,6 +56,7 @@ class FileProblems(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
+        self.missing = False  # true when the file does not exist at all
 
 
 def nearest(word: str, choices: Iterable[str]) -> str | None:
@@ -122,31 +136,121 @@ class LineIndex:
         return None
 
 
-def read_toml(path: Path) -> tuple[dict[str, Any], LineIndex]:
-    """Parse ``path``; raise ``FileProblems`` naming the file (and line) when it can't be."""
+def clean_text(text: str) -> str:
+    """``text`` without anything a terminal or a speech engine would act on: escape
+    sequences (removed whole), other control characters and bidirectional overrides.
+    Newlines and tabs stay: descriptions may span lines."""
+    if not _UNSAFE.search(text):
+        return text
+    return _UNSAFE.sub("", _ESCAPE.sub("", text))
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    return value
+
+
+def _depth(data: dict[str, Any]) -> tuple[int, str]:
+    """How deep ``data`` nests (without recursing), and the top-level key where it is deepest."""
+    deepest, where = 0, ""
+    for key, value in data.items():
+        stack: list[tuple[Any, int]] = [(value, 1)]
+        while stack:
+            item, depth = stack.pop()
+            if depth > deepest:
+                deepest, where = depth, key
+            if depth > MAX_DEPTH:
+                return deepest, where
+            if isinstance(item, dict):
+                stack.extend((v, depth + 1) for v in item.values())
+            elif isinstance(item, list):
+                stack.extend((v, depth + 1) for v in item)
+    return deepest, where
+
+
+def read_bytes(path: Path, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes.
+
+    Opened without blocking and checked after opening, so a FIFO, a device or a link to
+    ``/dev/zero`` is refused instead of hanging or filling memory. Raises ``FileProblems``;
+    its ``missing`` is true when there is no file at all.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        problems = FileProblems([Problem(path, f"cannot be read: {exc.strerror or exc}")])
+        problems.missing = exc.errno == errno.ENOENT
+        raise problems from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise FileProblems(
-                [Problem(path, f"file is {size:,} bytes; the limit is {MAX_BYTES:,} (1 MB)")]
+                [
+                    Problem(
+                        path,
+                        f"is not a regular file (it is {_file_kind(info.st_mode)}); "
+                        "glutecoach reads only ordinary files here",
+                    )
+                ]
             )
-        raw = path.read_bytes()
+        if info.st_size > limit:
+            raise FileProblems(
+                [Problem(path, f"file is {info.st_size:,} bytes; the limit is {_size(limit)}")]
+            )
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            raw = handle.read(limit + 1)
     except OSError as exc:
         raise FileProblems([Problem(path, f"cannot be read: {exc.strerror or exc}")]) from exc
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise FileProblems(
-            [Problem(path, "is not UTF-8 text; save it as UTF-8 and try again", line=line)]
-        ) from exc
+    finally:
+        os.close(fd)
+    if len(raw) > limit:  # it grew since fstat
+        raise FileProblems([Problem(path, f"file is over the limit of {_size(limit)}")])
+    return raw
+
+
+def _size(limit: int) -> str:
+    return f"{limit:,} (1 MB)" if limit == MAX_BYTES else f"{limit:,} bytes"
+
+
+def _file_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a file"
+
+
+def loads_toml(raw: bytes | str, path: Path) -> tuple[dict[str, Any], LineIndex]:
+    """Parse the text of ``path``: a byte order mark is accepted, nesting deeper than
+    ``MAX_DEPTH`` is refused, and every text (keys too) comes back clean of control
+    characters, so nothing read from a file can reach a terminal raw."""
+    if isinstance(raw, bytes):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise FileProblems(
+                [Problem(path, "is not UTF-8 text; save it as UTF-8 and try again", line=line)]
+            ) from exc
+    else:
+        text = raw
+    text = text.removeprefix("\ufeff")  # a byte order mark, as some Windows editors write
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         found = _TOML_LINE.search(message)
         syntax_line = int(found.group(1)) if found else None
-        message = _TOML_LINE.sub("", message).strip()
+        message = clean_text(_TOML_LINE.sub("", message).strip())
         raise FileProblems(
             [
                 Problem(
@@ -156,7 +260,35 @@ def read_toml(path: Path) -> tuple[dict[str, Any], LineIndex]:
                 )
             ]
         ) from exc
-    return data, LineIndex(text)
+    except RecursionError as exc:
+        raise FileProblems([_too_deep(path, _deepest_line(text))]) from exc
+    index = LineIndex(text)
+    depth, key = _depth(data)
+    if depth > MAX_DEPTH:
+        raise FileProblems([_too_deep(path, index.line(key))])
+    return _clean(data), index
+
+
+def _too_deep(path: Path, line: int | None) -> Problem:
+    return Problem(
+        path,
+        f"is nested too deeply; lists and tables may nest at most {MAX_DEPTH} levels",
+        line=line,
+    )
+
+
+def _deepest_line(text: str) -> int | None:
+    counts = [line.count("[") + line.count("{") for line in text.splitlines()]
+    return counts.index(max(counts)) + 1 if counts else None
+
+
+def read_toml(path: Path) -> tuple[dict[str, Any], LineIndex]:
+    """Parse ``path``; raise ``FileProblems`` naming the file (and line) when it can't be.
+
+    The one door for files a person wrote (routines, settings, themes): a regular file,
+    at most 1 MB, UTF-8, sensibly nested, its texts clean of control characters.
+    """
+    return loads_toml(read_bytes(path), path)
 
 
 class Checker:

@@ -31,14 +31,22 @@ def key_rows(screen: Screen[Any]) -> list[tuple[str, str, str, bool]]:
     app: Any = screen.app
     ours = app.binding_ids() if hasattr(app, "binding_ids") else None
     grouped: dict[tuple[int, str], tuple[list[str], Binding, bool]] = {}
-    for active in screen.active_bindings.values():
-        binding = active.binding
-        if active.node is not screen and active.node is not app:
+    found: list[tuple[Any, Binding]] = []
+    for key, active in screen.active_bindings.items():
+        if active.node is screen or active.node is app:
+            found.append((active.node, active.binding))
             continue
+        # A focused list takes the arrows for itself (doing the same thing): the screen's
+        # own binding for that key is still the one to list, or help shows j/k alone.
+        for binding in screen._bindings.key_to_bindings.get(key, []):
+            if screen.check_action(binding.action, ()) is not False:
+                found.append((screen, binding))
+    for node, binding in found:
+        active_node = node
         if not binding.description or (ours is not None and binding.id not in ours):
             continue
-        mark = (id(active.node), binding.action)
-        keys, _, _ = grouped.setdefault(mark, ([], binding, active.node is app))
+        mark = (id(active_node), binding.action)
+        keys, _, _ = grouped.setdefault(mark, ([], binding, active_node is app))
         shown = app.get_key_display(binding)
         if shown not in keys:
             keys.append(shown)
@@ -83,9 +91,34 @@ class HelpScreen(CoachScreen):
             table.add_row("", Text("Everywhere", style="bold"))
             for keys, description, tooltip, _ in everywhere:
                 table.add_row(keys, self._describe(description, tooltip))
+        if self.area == "routine":  # a new user reads help before starting a workout
+            table.add_row("", "")
+            table.add_row("", Text("During a workout", style="bold"))
+            for keys, description, tooltip in self._workout_rows():
+                table.add_row(keys, self._describe(description, tooltip))
         palette = self.app.get_key_display(Binding(self.app.COMMAND_PALETTE_BINDING, ""))
         table.add_row(palette, self._describe("Commands", "Search every command that fits here"))
         return table
+
+    def _workout_rows(self) -> list[tuple[str, str, str]]:
+        """The workout's keys from its own bindings (remapped ones as remapped); two
+        bindings sharing an id (Pause and Resume on one key) make one row."""
+        from glutecoach.screens.workout import WorkoutScreen
+
+        keymap: dict[str, str] = getattr(self.app, "_keymap", {})
+        rows: dict[str, tuple[str, str, str]] = {}
+        for binding in WorkoutScreen.BINDINGS:
+            if not isinstance(binding, Binding) or not binding.description:
+                continue
+            mark = binding.id or binding.action
+            keys = keymap.get(binding.id or "", binding.key).split(",")
+            shown = " ".join(self.app.get_key_display(Binding(k.strip(), "")) for k in keys)
+            if mark in rows:
+                before = rows[mark]
+                rows[mark] = (before[0], f"{before[1]} / {binding.description}", before[2])
+            else:
+                rows[mark] = (shown, binding.description, binding.tooltip)
+        return list(rows.values())
 
     @staticmethod
     def _describe(description: str, tooltip: str) -> Text:

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.markup import escape
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from glutecoach.remind.log import breaks_line
 from glutecoach.screens.base import CoachScreen
@@ -30,6 +30,7 @@ from glutecoach.store.stats import (
     minutes_by_day,
     weekly_minutes,
 )
+from glutecoach.widgets.footer import CoachFooter
 from glutecoach.widgets.heatmap import Heatmap
 from glutecoach.widgets.sparkline import WeeklyBars
 
@@ -90,7 +91,7 @@ class HistoryScreen(CoachScreen):
                     yield WeeklyBars(id="weekly")
             yield Static(id="levels-over-time")
         yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield CoachFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#sessions", DataTable)

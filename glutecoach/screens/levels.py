@@ -15,11 +15,12 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.markup import escape
 from textual.message import Message
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from glutecoach.engine.model import Exercise
 from glutecoach.screens.base import CoachScreen
 from glutecoach.store.levels import Suggestion
+from glutecoach.widgets.footer import CoachFooter
 
 
 class LadderCard(Static):
@@ -114,7 +115,7 @@ class LevelsScreen(CoachScreen):
     def compose(self) -> ComposeResult:
         yield Static("Levels", id="heading")
         yield VerticalScroll(id="ladders", can_focus=False)
-        yield Footer()
+        yield CoachFooter()
 
     def on_mount(self) -> None:
         self.catalog = _catalog(self.app)

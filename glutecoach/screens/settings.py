@@ -35,7 +35,7 @@ LIST_VOICES = (
 VOICE_CHOICES = [
     ("Speak if possible (auto)", "auto"),
     ("Speak (this computer)", "speech"),
-    ("Bell and notifications (relay)", "relay"),
+    ("Speak on your own computer (relay)", "relay"),
     ("Captions only", "captions"),
     ("Off", "off"),
 ]

@@ -56,9 +56,10 @@ class _Widgets:
 
 
 def time_left(seconds: float) -> str:
-    """Whole minutes until the last one, so the label repaints once a minute, not a second."""
+    """The nearest whole minute until the last one (2:10 is "2 min", not "3"), so the label
+    repaints once a minute, not a second."""
     if seconds > 60:
-        return f"{math.ceil(seconds / 60 - 1e-9)} min left"
+        return f"{math.floor(seconds / 60 + 0.5)} min left"
     return f"{math.ceil(seconds - 1e-9)} s left"
 
 
@@ -297,9 +298,7 @@ class WorkoutScreen(CoachScreen):
         planned = self.plan.exercises.get(step.exercise) if step.exercise else None
         if planned is None:
             captions.form("", ())
-        elif step.kind in (StepKind.LEAD_IN, StepKind.TRANSITION):
-            captions.form("Set-up", (planned.exercise.setup,))
-        else:
+        else:  # the set-up sentence is what the coach says (and the Coach line shows)
             captions.form("Form", planned.exercise.form)
 
     def _show_voice_state(self, state: str | None = None) -> None:

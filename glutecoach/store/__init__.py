@@ -78,8 +78,13 @@ def open_store(
     read_only: Database | None = None
     why = "history was not opened for this command"
     path = history_file if history_file is not None else paths.history_file()
-    if history and not create and not path.exists():
-        history, why = False, ""
+    if history and not create:
+        try:
+            missing = not path.exists()
+        except OSError:  # a path too long to look at: open_database gives the reason
+            missing = False
+        if missing:
+            history, why = False, ""
     if history:
         result = open_database(path)
         notices.extend(result.notices or [])

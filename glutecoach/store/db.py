@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -420,7 +421,12 @@ def open_database(path: Path) -> OpenResult:
     """Open (creating or upgrading) the history database, or explain why it cannot be used."""
     notices: list[str] = []
     for _attempt in range(2):
-        existed = path.exists()
+        try:  # a path too long to look at, a FIFO or a device: a reason, never a traceback
+            existed = path.exists()
+            if existed and not stat.S_ISREG(path.stat().st_mode):
+                return OpenResult(None, f"{path} is not a regular file", notices)
+        except OSError as exc:
+            return OpenResult(None, f"cannot use {path}: {exc.strerror or exc}", notices)
         if existed:
             try:
                 probe = _connect(path, read_only=True)

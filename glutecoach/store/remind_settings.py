@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from glutecoach.engine.tomlcheck import LineIndex, nearest
+from glutecoach.engine.tomlcheck import Checker, nearest
 from glutecoach.remind.duration import DurationError, parse_duration
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ def _check_days(v: Any) -> tuple[Any, str | None]:
         if not wrong:
             return [d for d in DAY_NAMES if d in days], None
         near = nearest(wrong[0].strip().lower()[:3], DAY_NAMES)
-        hint = f" (did you mean '{near}'?)" if near else ""
+        hint = f" (did you mean `{near}`?)" if near else ""
         return None, f"has {wrong[0]!r}, which is not a day{hint}; use mon, tue, ... sun"
     return None, 'must be a list of days, like ["mon", "tue", "wed", "thu", "fri"]'
 
@@ -130,35 +130,23 @@ CHECKS = {
 assert set(CHECKS) == {f.name for f in fields(RemindSettings)}
 
 
-def validate_remind(
-    table: dict[str, Any], path: Path, text: str = ""
-) -> tuple[RemindSettings, list[str]]:
-    """The ``[remind]`` table checked key by key: every problem, each with its line."""
-    index = LineIndex(text)
-    problems: list[str] = []
+def validate_remind(table: dict[str, Any], check: Checker) -> RemindSettings:
+    """The ``[remind]`` table checked key by key, each problem added to ``check`` (the one
+    for the whole ``config.toml``) as ``remind.<key>`` with its line: a bad key falls back
+    to its default and the rest stand."""
     values: dict[str, Any] = {}
     defaults = RemindSettings()
-
-    def where(key: str) -> str:
-        line = index.line(f"remind.{key}") if text else None
-        return f"{path}, line {line}" if line else str(path)
-
+    check.known_keys(table, "remind", CHECKS)
     for key, raw in table.items():
-        check = CHECKS.get(key)
-        if check is None:
-            near = nearest(key, CHECKS)
-            hint = f"; did you mean '{near}'?" if near else f"; valid keys: {', '.join(CHECKS)}"
-            problems.append(f"{where(key)}: unknown setting '{key}' in [remind]{hint}")
+        if key not in CHECKS:
             continue
-        value, why = check(raw)
+        value, why = CHECKS[key](raw)
         if why is not None:
             default = getattr(defaults, key)
-            problems.append(
-                f"{where(key)}: [remind] '{key}' {why}; using the default ({default!r})"
-            )
+            check.add(f"remind.{key}", f"{why}; using the default ({default!r})")
             continue
         values[key] = value
-    return RemindSettings(**values), problems
+    return RemindSettings(**values)
 
 
 def check_remind(v: Any) -> tuple[Any, str | None]:
@@ -167,7 +155,11 @@ def check_remind(v: Any) -> tuple[Any, str | None]:
         v = asdict(v)
     if not isinstance(v, dict):
         return None, "must be a table, written [remind] on its own line"
-    settings, problems = validate_remind(v, Path("[remind]"))
-    if problems:
-        return None, "; ".join(p.removeprefix("[remind]: ") for p in problems)
+    check = Checker(Path("[remind]"))
+    settings = validate_remind(v, check)
+    if check.problems:
+        # SettingsStore.check puts "remind: " in front: "remind: hours: must be ..."
+        return None, "; ".join(
+            f"{(p.key or '').removeprefix('remind.')}: {p.message}" for p in check.problems
+        )
     return settings, None

@@ -3,14 +3,51 @@
 from __future__ import annotations
 
 from textual import events
+from textual.screen import Screen
 from textual.widgets import Footer
+
+PALETTE_WIDTH = 13  # "▏^p palette" with its padding, and a column to spare
 
 
 class CoachFooter(Footer):
-    """Compact under 80 columns; below 60 the palette hint gives its room to real keys
+    """Compact when the keys would not fit otherwise (always under 80 columns); the palette
+    hint gives its room to real keys when they need it, and always below 60 columns
     (Ctrl+P still works, and help lists it)."""
 
     def on_resize(self, event: events.Resize) -> None:
-        width = event.size.width
-        self.compact = width < 80
-        self.show_command_palette = width >= 60
+        self._fit(event.size.width)
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        if screen is self.screen and self.size.width:
+            self._fit(self.size.width)
+        super().bindings_changed(screen)
+
+    def _fit(self, width: int) -> None:
+        roomy, tight = self._needed()
+        self.compact = width < 80 or roomy + PALETTE_WIDTH > width
+        needed = tight if self.compact else roomy
+        palette = width >= 60 and needed + PALETTE_WIDTH <= width
+        if palette != self.show_command_palette:
+            # Textual applies this only when the footer is next composed: until some key
+            # changed, a shrunk terminal kept the hint (and a stray letter of it at the edge).
+            self.show_command_palette = palette
+            self.call_after_refresh(self.recompose)
+
+    def _needed(self) -> tuple[int, int]:
+        """Columns the shown keys take, roomy and compact (as Textual's FooterKey pads them:
+        one space either side of the key and after the description; compact, one space
+        between them and one of gutter after)."""
+        try:
+            active = self.screen.active_bindings
+        except Exception:  # not on a screen yet
+            return 0, 0
+        seen: set[str] = set()
+        roomy = tight = 0
+        for _, binding, _, _ in active.values():
+            if not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            text = len(self.app.get_key_display(binding)) + len(binding.description)
+            roomy += text + 3
+            tight += text + 2
+        return roomy, tight

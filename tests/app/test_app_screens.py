@@ -44,7 +44,7 @@ async def test_detail_pane_previews_the_plan_and_levels(make_app: Any) -> None:
         text = widget_text(screen.query_one("#detail-text"))
         assert "Glute bridge" in text
         assert "level 1: Bridge" in text
-        assert "Get ready: Glute bridge" in text
+        assert "Get ready for Glute bridge" in text
 
 
 @async_test
@@ -119,7 +119,28 @@ async def test_unknown_key_id_in_settings_is_reported(make_app: Any) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         messages = [n.message for n in app._notifications]
-        assert any('"pasue"' in m and '"pause"' in m for m in messages)
+        assert any(
+            "config.toml" in m
+            and "keys.pasue: no key binding has this id" in m
+            and "(did you mean `pause`?)" in m
+            for m in messages
+        ), messages
+
+
+@async_test
+async def test_a_key_that_is_not_a_key_is_refused_and_the_default_still_works(
+    make_app: Any, home: Path
+) -> None:
+    (home / "config.toml").write_text('[keys]\nnext = "n"\npause = "not a key at all"\n')
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await start_quick(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any(f"{home / 'config.toml'}:3: keys.pause:" in m for m in messages), messages
+        await pilot.press("space")
+        assert screen.session.state().paused
+        footer = " ".join(str(w.render()) for w in app.screen.query("FooterKey"))
+        assert "not a key" not in footer
 
 
 @async_test
@@ -295,3 +316,36 @@ async def test_keys_typed_ahead_are_handled_in_order(make_app: Any, keys: tuple[
         await pilot.pause()
         assert isinstance(app.screen, WorkoutScreen)
         assert app.screen.plan.routine.id == first
+
+
+@async_test
+async def test_settings_names_the_relay_mode_for_what_it_does(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        labels = {value: str(label) for label, value in app.screen.query_one("#voice")._options}
+        assert "Bell" not in labels["relay"] and "notification" not in labels["relay"]
+        assert "your own computer" in labels["relay"] and "relay" in labels["relay"]
+
+
+@async_test
+async def test_escape_sequences_in_a_routine_never_reach_the_list_or_the_title(
+    make_app: Any, home: Path
+) -> None:
+    (home / "routines" / "evil.toml").write_text(
+        'name = "\\u001b]0;PWNED\\u0007Evil\\u001b[2J"\n'
+        'description = "Red \\u001b[31malert"\n[[exercise]]\nid = "clamshell"\nreps = 8\n'
+    )
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        listing = app.screen.query_one("#routine-list")
+        prompts = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+        evil = [p for p in prompts if "Evil" in p]
+        assert evil and not any("\x1b" in p or "\x07" in p for p in prompts), evil
+        listing.highlighted = prompts.index(evil[0])
+        await pilot.pause()
+        detail = widget_text(app.screen.query_one("#detail-text"))
+        assert "Red alert" in detail and "\x1b" not in detail

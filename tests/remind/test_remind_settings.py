@@ -64,13 +64,11 @@ def test_each_bad_key_names_file_line_and_fix_and_only_it_falls_back(tmp_path: P
     )
     store = SettingsStore(path)
     notices = "\n".join(store.notices)
-    assert f"{path}, line 4: [remind] 'interval' must be a time like \"45m\"" in notices
-    assert f"{path}, line 5: unknown setting 'snoze' in [remind]; did you mean 'snooze'?" in notices
-    assert f"{path}, line 6: [remind] 'hours' must be \"HH:MM-HH:MM\"" in notices
-    assert (
-        f"{path}, line 7: [remind] 'days' has 'fry', which is not a day (did you mean 'fri'?)"
-        in (notices)
-    )
+    # The shape every file's problems have: file:line: key: message (did you mean).
+    assert f'{path}:4: remind.interval: must be a time like "45m"' in notices
+    assert f"{path}:5: remind.snoze: unknown key (did you mean `snooze`?)" in notices
+    assert f'{path}:6: remind.hours: must be "HH:MM-HH:MM"' in notices
+    assert f"{path}:7: remind.days: has 'fry', which is not a day (did you mean `fri`?)" in notices
     assert len(store.notices) == 4
     assert store.value.voice == "captions"
     assert store.value.remind.routine == "desk-reset"  # the good key stands
@@ -81,7 +79,7 @@ def test_remind_that_is_not_a_table_says_how_to_write_it(tmp_path: Path) -> None
     path = write(tmp_path, 'remind = "45m"\n')
     store = SettingsStore(path)
     assert store.notices == [
-        f"{path}, line 1: 'remind' must be a table, written [remind] on its own line; "
+        f"{path}:1: remind: must be a table, written [remind] on its own line; "
         f"using the default ({RemindSettings()!r})"
     ]
 
@@ -89,7 +87,7 @@ def test_remind_that_is_not_a_table_says_how_to_write_it(tmp_path: Path) -> None
 def test_a_misspelt_table_name_suggests_remind(tmp_path: Path) -> None:
     path = write(tmp_path, '[remnd]\ninterval = "45m"\n')
     store = SettingsStore(path)
-    assert any("did you mean 'remind'?" in n for n in store.notices)
+    assert any("remnd: unknown key (did you mean `remind`?)" in n for n in store.notices)
 
 
 def test_update_checks_the_whole_table_and_saves_it(tmp_path: Path) -> None:
@@ -101,7 +99,7 @@ def test_update_checks_the_whole_table_and_saves_it(tmp_path: Path) -> None:
     assert data["remind"]["interval"] == "20m"
     assert data["remind"]["days"] == ["sat"]
     assert SettingsStore(path).value.remind == new
-    with pytest.raises(SettingsError, match="'interval' must be a time"):
+    with pytest.raises(SettingsError, match="remind: interval: must be a time"):
         store.update(remind=RemindSettings(interval="soon"))
     assert SettingsStore(path).value.remind == new  # the rejected change was not written
 

@@ -48,7 +48,7 @@ def test_remind_fields_are_checked_saved_and_shown(isolated_home: Path) -> None:
             hours.value = "nine to five"
             await pilot.press("enter")
             assert app.store.settings.value.remind.hours == RemindSettings().hours
-            assert "'hours' must be \"HH:MM-HH:MM\"" in screen.query_one("#problem").text
+            assert 'remind: hours: must be "HH:MM-HH:MM"' in screen.query_one("#problem").text
         app.store.close()
 
     asyncio.run(run())

@@ -55,12 +55,12 @@ def test_unknown_key_warns_with_nearest_key_and_line(home: Path) -> None:
     assert store.value.rate == 150
     assert store.value.volume == 1.0
     [notice] = store.notices
-    assert f"{path}, line 3" in notice
-    assert "'volum'" in notice and "did you mean 'volume'" in notice
+    # The same shape as a routine file's problems: file:line: key: message (did you mean).
+    assert notice == f"{path}:3: volum: unknown key (did you mean `volume`?)"
 
 
 def test_wrong_type_or_range_falls_back_for_that_key_only(home: Path) -> None:
-    write_config(home, 'rate = "fast"\nvolume = 3\nbell = true\nvoice = "shout"\n')
+    write_config(home, 'rate = "fast"\nvolume = 300\nbell = true\nvoice = "shout"\n')
     store = SettingsStore()
     assert store.value.rate == 170
     assert store.value.volume == 1.0
@@ -68,9 +68,9 @@ def test_wrong_type_or_range_falls_back_for_that_key_only(home: Path) -> None:
     assert store.value.bell is True
     text = "\n".join(store.notices)
     assert len(store.notices) == 3
-    assert "'rate'" in text and "line 1" in text and "80 to 400" in text
-    assert "'volume'" in text and "0.0" in text
-    assert "'voice'" in text and "captions" in text
+    assert ":1: rate:" in text and "80 to 400" in text
+    assert ":2: volume:" in text and "0 (silent) to 100" in text
+    assert ":4: voice:" in text and "captions" in text
 
 
 def test_invalid_toml_is_copied_aside_defaults_used_one_notice(home: Path) -> None:
@@ -83,7 +83,7 @@ def test_invalid_toml_is_copied_aside_defaults_used_one_notice(home: Path) -> No
     assert broken[0].read_text() == original
     assert path.read_text() == original  # not touched until the user saves
     [notice] = [n for n in store.notices if "config.toml" in n]
-    assert "not valid TOML" in notice and "line 2" in notice and broken[0].name in notice
+    assert f"{path}:2: is not valid TOML" in notice and broken[0].name in notice
 
 
 def test_update_saves_atomically_and_applies(home: Path) -> None:
@@ -99,9 +99,9 @@ def test_update_saves_atomically_and_applies(home: Path) -> None:
 
 def test_update_rejects_bad_value_and_changes_nothing(home: Path) -> None:
     store = SettingsStore()
-    with pytest.raises(SettingsError, match="'volume'"):
+    with pytest.raises(SettingsError, match="volume: must be"):
         store.update(volume=2, rate=150)
-    with pytest.raises(SettingsError, match="did you mean 'rate'"):
+    with pytest.raises(SettingsError, match="did you mean `rate`"):
         store.update(rat=150)
     assert store.value == Settings()
     assert not (home / "config.toml").exists()
@@ -114,7 +114,7 @@ def test_first_rewrite_keeps_a_backup_and_unknown_keys(home: Path) -> None:
     store.update(volume=0.5)
     assert (home / "config.toml.bak").read_text() == original
     data = tomllib.loads((home / "config.toml").read_text())
-    assert data == {**data, "rate": 150, "volume": 0.5, "my_own_key": "kept"}
+    assert data == {**data, "rate": 150, "volume": 50, "my_own_key": "kept"}  # a percentage
 
 
 def test_rewrite_after_broken_file_keeps_the_broken_copy(home: Path) -> None:
@@ -148,3 +148,104 @@ def test_unwritable_config_dir_applies_for_the_run_with_notice(read_only_home: P
     assert first == "False 120"
     assert "could not be saved" in notice and "config.toml" in notice
     assert list(read_only_home.iterdir()) == []
+
+
+def test_problems_give_file_line_and_key_like_routine_files(home: Path) -> None:
+    path = write_config(home, 'bell = true\nrate = "fast"\n\n[keys]\npause = "p"\n')
+    store = SettingsStore()
+    [notice] = store.notices
+    assert notice.startswith(f"{path}:2: rate: must be a whole number")
+    assert notice.endswith("using the default (170)")
+
+
+def test_two_windows_saving_keep_each_others_changes(home: Path) -> None:
+    write_config(home, 'theme = "glutecoach-light"\n')
+    first, second = SettingsStore(), SettingsStore()
+    assert first.update(rate=200)
+    assert second.update(volume=0.5)  # loaded before the first save
+    on_disk = SettingsStore().value
+    assert on_disk.rate == 200 and on_disk.volume == 0.5
+    assert on_disk.theme == "glutecoach-light"
+    assert first.update(bell=True)
+    on_disk = SettingsStore().value
+    assert (on_disk.rate, on_disk.volume, on_disk.bell) == (200, 0.5, True)
+
+
+def test_a_save_keeps_a_value_it_did_not_change_even_if_it_is_invalid(home: Path) -> None:
+    path = write_config(home, 'rate = "fast"\n')
+    store = SettingsStore()
+    store.update(bell=True)
+    data = tomllib.loads(path.read_text())
+    assert data == {**data, "rate": "fast", "bell": True}  # the user's text is not lost
+
+
+@pytest.mark.parametrize("bad", ["not a key at all", "", ",,,", "ctrl+", "p,,q", "shift+nope"])
+def test_keys_that_are_not_keys_are_refused_with_file_and_line(home: Path, bad: str) -> None:
+    path = write_config(home, f'rate = 150\n\n[keys]\nnext = "n"\npause = "{bad}"\n')
+    store = SettingsStore()
+    assert store.value.keys == {"next": "n"}  # pause keeps its default
+    [notice] = store.notices
+    assert notice.startswith(f"{path}:5: keys.pause: ")
+    assert "not a key" in notice
+
+
+@pytest.mark.parametrize(
+    "good", ["p", "space", "ctrl+p", "f5", "question_mark", "shift+tab", "P", "a,b", "escape"]
+)
+def test_real_keys_are_accepted(home: Path, good: str) -> None:
+    write_config(home, f'[keys]\npause = "{good}"\n')
+    store = SettingsStore()
+    assert store.notices == []
+    assert store.value.keys == {"pause": good}
+
+
+def test_keys_through_update_are_checked_too(home: Path) -> None:
+    store = SettingsStore()
+    with pytest.raises(SettingsError, match=r"keys\.pause"):
+        store.update(keys={"pause": "not a key at all"})
+
+
+def test_key_binding_ids_are_checked_with_a_line(home: Path) -> None:
+    path = write_config(home, '[keys]\npause = "p"\npuase = "x"\n')
+    store = SettingsStore()
+    [problem] = store.unknown_binding_ids({"pause", "next"})
+    assert str(problem) == (
+        f"{path}:3: keys.puase: no key binding has this id (did you mean `pause`?)"
+    )
+
+
+@pytest.mark.parametrize(
+    "setup",
+    ["fifo", "dev-zero", "deep", "bom", "escape"],
+)
+def test_hostile_config_files_load_defaults_with_a_notice(home: Path, setup: str) -> None:
+    import os
+
+    home.mkdir(parents=True, exist_ok=True)
+    path = home / "config.toml"
+    if setup == "fifo":
+        os.mkfifo(path)
+    elif setup == "dev-zero":
+        path.symlink_to("/dev/zero")
+    elif setup == "deep":
+        write_config(home, "rate = 150\nx = " + "[" * 500 + "]" * 500 + "\n")
+    elif setup == "bom":
+        path.write_bytes(b"\xef\xbb\xbfrate = 150\n")
+    else:
+        write_config(
+            home, 'rate = 150\n"them\\u001b[2J" = "x"\nvoice_id = "a\\u001b]0;x\\u0007b"\n'
+        )
+    store = SettingsStore()
+    text = "\n".join(store.notices)
+    assert "\x1b" not in text and "\x07" not in text
+    if setup == "bom":
+        assert store.notices == [] and store.value.rate == 150
+    elif setup == "escape":
+        assert store.value.voice_id == "ab" and store.value.rate == 150
+        assert "them: unknown key (did you mean `theme`?)" in text
+    else:
+        assert str(path) in text
+        assert store.value.rate == 170
+    if setup in ("fifo", "dev-zero"):
+        assert store.update(rate=120) is False  # never replaced by a regular file
+        assert not path.is_file() and "not saved" in store.notices[-1]
