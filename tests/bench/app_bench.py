@@ -16,7 +16,7 @@ terminal with timings.
   to end (rep counts, step changes, rests and all), beside ``termdown 7m`` started the moment
   the routine's clock starts, with the idle bare app as the floor; ``--routine-runs`` times.
   ``--routine quick`` runs a ~75 s user routine (rep work, a one-sided move, rests) for fast
-  iterations. ``--baseline-src DIR`` runs the app a second time from another source tree
+  iterations. ``--baseline-src DIR`` runs the app a second time from another checkout
   (e.g. ``git archive COMMIT | tar -x -C DIR``) in the same window: before and after, measured
   together.
 
@@ -303,7 +303,9 @@ def plan_seconds(routine: str, env: dict[str, str]) -> float:
 def source_command(src: Path) -> str:
     """Run glutecoach from another source tree (a baseline) with this venv's Python."""
     compileall.compile_dir(src / "glutecoach", quiet=1)
-    return f"env PYTHONPATH={shlex.quote(str(src))} {sys.executable} -m glutecoach"
+    # ``-m`` puts the working directory first on sys.path, ahead of this tree's install.
+    where = shlex.quote(str(src))
+    return f"cd {where} && exec env PYTHONPATH={where} {sys.executable} -m glutecoach"
 
 
 def write_sizes(pane: Pane, start: int, end: int) -> tuple[int, float]:
@@ -374,7 +376,7 @@ def whole_routine(
     for name, (cpu, bps) in measured.items():
         chunks, mean = write_sizes(panes[name], marks[name], ends[name])
         result[name] = (cpu, bps, chunks, mean)
-    result["window"] = (window, 0.0, 0, 0.0)
+    result["window"] = (window, os.getloadavg()[0], 0, 0.0)
     return result
 
 
@@ -395,7 +397,8 @@ def report_routine(routine: str, runs: list[dict[str, tuple[float, float, int, f
     print(f"Whole routine {routine!r}, {len(runs)} run(s), each process measured at once")
     for number, run in enumerate(runs, 1):
         td_cpu, td_bps = run["termdown"][0], run["termdown"][1]
-        print(f"  run {number}: {run['window'][0]:.1f} s window, load {_load()}")
+        window, load = run["window"][0], run["window"][1]
+        print(f"  run {number}: {window:.1f} s window, load average {load:.2f} at its end")
         for name in ("termdown", "app", "baseline", "idle"):
             if name not in run:
                 continue
@@ -409,10 +412,6 @@ def report_routine(routine: str, runs: list[dict[str, tuple[float, float, int, f
             )
         ok = ok and run["app"][0] <= td_cpu and run["app"][1] <= td_bps
     return ok
-
-
-def _load() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main(argv: list[str]) -> int:
