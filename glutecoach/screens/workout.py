@@ -255,10 +255,7 @@ class WorkoutScreen(CoachScreen):
         w = self._parts
         phase_class = PHASE_CLASSES[step.kind]
         if phase_class != self._phase_class:
-            if self._phase_class:
-                self.remove_class(self._phase_class)
-            self.add_class(phase_class)
-            self._phase_class = phase_class
+            self._show_phase_class(phase_class)
         if state.paused != self._paused_shown:
             self.set_class(state.paused, "-paused")
             self._paused_shown = state.paused
@@ -280,6 +277,24 @@ class WorkoutScreen(CoachScreen):
         if state.index != self._index:
             self._index = state.index
             self._show_form(step)
+
+    def _show_phase_class(self, phase_class: str) -> None:
+        """Colour the band, the digits and the step bar for the phase.
+
+        The class goes on those three widgets, each restyled once (about 20 nodes), not on
+        the screen, where a change restyles every node on it twice (remove, then add): that
+        was most of what a step change cost. The screen carries the class too, without a
+        restyle (no rule reads it there), so the phase can still be asked of the screen.
+        """
+        old = self._phase_class
+        for widget in (self._parts.card.band, self._parts.clock, self._parts.step_bar):
+            if old:
+                widget.remove_class(old, update=False)
+            widget.add_class(phase_class)
+        if old:
+            self.remove_class(old, update=False)
+        self.add_class(phase_class, update=False)
+        self._phase_class = phase_class
 
     def _next_text(self, following: Step | None) -> str:
         if following is None:

@@ -10,6 +10,7 @@ bar reads without colour.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -86,8 +87,11 @@ class Bar(Horizontal):
     def set(self, fraction: float, label: str = "") -> None:
         self._fraction = min(1.0, max(0.0, fraction))
         if label != self._label:
+            # The label is as wide as its text: a new layout only when the width changes
+            # ("7 min left" to "6 min left" is a repaint of the label alone).
+            resized = cell_len(label) != cell_len(self._label)
             self._label = label
-            self.query_one(".bar-label", Static).update(label)
+            self.query_one(".bar-label", Static).update(label, layout=resized)
         self._paint()
 
     def _paint(self) -> None:
