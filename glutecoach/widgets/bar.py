@@ -11,9 +11,10 @@ bar reads without colour.
 from __future__ import annotations
 
 from rich.cells import cell_len
-from rich.text import Text
+from rich.segment import Segment as RichSegment
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -37,17 +38,15 @@ class Segment(Widget):
             self.cells = cells
             self.refresh()
 
-    def render(self) -> Text:
+    def render_line(self, y: int) -> Strip:
+        """The row itself (Textual's line API): no renderable to measure and wrap on each
+        repaint, which made a segment's repaint cost about as much as the rest of a frame."""
         width = self.size.width
         done = min(self.cells, width)
         # One style for blocks and track (a block hides its background): one colour code
         # per repaint instead of two.
-        return Text(
-            "█" * done + " " * (width - done),
-            self.get_component_rich_style("bar--done"),
-            no_wrap=True,
-            overflow="crop",
-        )
+        style = self.get_component_rich_style("bar--done")
+        return Strip([RichSegment("█" * done + " " * (width - done), style)], width)
 
 
 class Bar(Horizontal):
