@@ -53,7 +53,9 @@ class DigitCell(Digits):
         style = self.style_now
         if self._rows_for != (self.value, style):
             drawn = DigitsRenderable(self.value, style).render(style)
-            self._rows = [seg.text for seg in drawn if seg.text != "\n"]
+            self._rows = [
+                seg.text for seg in drawn if isinstance(seg, Segment) and seg.text != "\n"
+            ]
             self._rows_for = (self.value, style)
         return self._rows
 
