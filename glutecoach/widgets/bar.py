@@ -14,6 +14,7 @@ from rich.cells import cell_len
 from rich.segment import Segment as RichSegment
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
@@ -35,8 +36,12 @@ class Segment(Widget):
     def fill(self, cells: int) -> None:
         cells = max(0, min(cells, self.size.width))
         if cells != self.cells:
+            # Only up to the last cell that changes: Textual sends a dirty row from the
+            # widget's left edge to the dirty region's end, so the unchanged track after
+            # it is not sent again.
+            reach = max(cells, self.cells)
             self.cells = cells
-            self.refresh()
+            self.refresh(Region(0, 0, reach, 1))
 
     def render_line(self, y: int) -> Strip:
         """The row itself (Textual's line API): no renderable to measure and wrap on each

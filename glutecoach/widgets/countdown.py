@@ -6,6 +6,7 @@ digit changes (most seconds) only that 3x3 cell block is sent to the terminal.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.app import ComposeResult
@@ -20,6 +21,18 @@ def clock_text(seconds: float) -> str:
     whole = max(0, int(seconds))
     minutes, secs = divmod(whole, 60)
     return f"{minutes:>2}:{secs:02d}"
+
+
+def changed_until(old: str, new: str) -> int:
+    """Cells from the left up to and including the last one that differs (0: none do).
+
+    Exact for single-width characters; anything wider counts as all of both.
+    """
+    if old == new:
+        return 0
+    if len(old) != len(new) or cell_len(old) != len(old) or cell_len(new) != len(new):
+        return max(cell_len(old), cell_len(new))
+    return 1 + max(i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b)
 
 
 class DigitCell(Digits):
@@ -69,8 +82,15 @@ class DigitCell(Digits):
             return
         self._value = value
         after = self.rows()
-        changed = [y for y, (old, new) in enumerate(zip(before, after, strict=True)) if old != new]
-        self.refresh(*(Region(0, y, self.size.width, 1) for y in changed))
+        # Each changed row up to its last changed cell: Textual sends a dirty row from the
+        # widget's left edge to the dirty region's end, so nothing after it goes out.
+        regions = [
+            Region(0, y, end, 1)
+            for y, (old, new) in enumerate(zip(before, after, strict=True))
+            if (end := changed_until(old, new))
+        ]
+        if regions:
+            self.refresh(*regions)
 
     def render_line(self, y: int) -> Strip:
         rows = self.rows()
