@@ -281,16 +281,18 @@ class WorkoutScreen(CoachScreen):
     def _show_phase_class(self, phase_class: str) -> None:
         """Colour the band, the digits and the step bar for the phase.
 
-        The class goes on those three widgets, each restyled once (about 20 nodes), not on
-        the screen, where a change restyles every node on it twice (remove, then add): that
-        was most of what a step change cost. The screen carries the class too, without a
-        restyle (no rule reads it there), so the phase can still be asked of the screen.
+        The class goes on the band and the clock, each restyled once (9 nodes), not on the
+        screen, where a change restyled every node on it twice (remove, then add): that was
+        most of what a step change cost. The step bar takes the phase as a tone (a component
+        style of its segments), with no restyle at all. The screen carries the class too,
+        without a restyle (no rule reads it there), so the phase can still be asked of it.
         """
         old = self._phase_class
-        for widget in (self._parts.card.band, self._parts.clock, self._parts.step_bar):
+        for widget in (self._parts.card.band, self._parts.clock):
             if old:
                 widget.remove_class(old, update=False)
             widget.add_class(phase_class)
+        self._parts.step_bar.show_tone(phase_class.removeprefix("-phase-"))
         if old:
             self.remove_class(old, update=False)
         self.add_class(phase_class, update=False)

@@ -3,16 +3,17 @@
 Textual sends a changed row from the widget's left edge, so a one-widget bar would resend
 its whole filled part every second. This bar is a row of short segments, and a change is
 sent up to the last cell that changed, from its segment's start. Every segment is rendered
-again for any change in its row, so there are few of them. Whole cells rather than eighths mean a change every
-second or two instead of several a second; together this keeps a workout's terminal
-output near a termdown's. Filled cells are blocks and the track a tinted blank, so the
-bar reads without colour.
+again for any change in its row, so there are few of them. Whole cells rather than eighths
+mean a change every second or two instead of several a second; together this keeps a
+workout's terminal output near a termdown's. Filled cells are blocks and the track a
+tinted blank, so the bar reads without colour.
 """
 
 from __future__ import annotations
 
 from rich.cells import cell_len
 from rich.segment import Segment as RichSegment
+from rich.style import Style
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.geometry import Region
@@ -23,8 +24,13 @@ from textual.widgets import Static
 SEGMENTS = 5  # fewest bytes by measurement (8 and 4 send more); fewer widgets to render
 
 
+TONES = ("work", "rest", "switch", "get-ready")
+
+
 class Segment(Widget):
-    COMPONENT_CLASSES = {"bar--done"}  # noqa: RUF012
+    # The filled cells' look, and one per phase a screen may colour the bar with: a change
+    # of phase picks another component style, with no restyle of the bar's widgets.
+    COMPONENT_CLASSES = {"bar--done", *(f"bar--{tone}" for tone in TONES)}  # noqa: RUF012
     DEFAULT_CSS = """
     Segment { width: 1fr; height: 1; }
     Segment > .bar--done { color: $primary; background: $panel; }
@@ -33,6 +39,18 @@ class Segment(Widget):
     def __init__(self) -> None:
         super().__init__()
         self.cells = 0  # how many of this segment's cells are filled
+        self.tone = "bar--done"
+        self._style: Style | None = None
+
+    def notify_style_update(self) -> None:
+        self._style = None
+        super().notify_style_update()
+
+    def set_tone(self, tone: str) -> None:
+        if tone != self.tone:
+            self.tone = tone
+            self._style = None
+            self.refresh()
 
     def fill(self, cells: int) -> None:
         cells = max(0, min(cells, self.size.width))
@@ -51,7 +69,9 @@ class Segment(Widget):
         done = min(self.cells, width)
         # One style for blocks and track (a block hides its background): one colour code
         # per repaint instead of two.
-        style = self.get_component_rich_style("bar--done")
+        if self._style is None:  # once per restyle or tone, not on every repaint
+            self._style = self.get_component_rich_style(self.tone)
+        style = self._style
         return Strip([RichSegment("█" * done + " " * (width - done), style)], width)
 
 
@@ -85,6 +105,13 @@ class Bar(Horizontal):
         with Horizontal(classes="bar-track"):
             yield from self._segments
         yield Static("", classes="bar-label", markup=False)
+
+    def show_tone(self, tone: str | None) -> None:
+        """Colour the filled cells as the ``Segment > .bar--TONE`` rule says (None: the
+        bar's own colour). One of TONES."""
+        name = f"bar--{tone}" if tone else "bar--done"
+        for segment in self._segments:
+            segment.set_tone(name)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._paint)
