@@ -259,10 +259,7 @@ class WorkoutScreen(CoachScreen):
         w = self._parts
         phase_class = PHASE_CLASSES[step.kind]
         if phase_class != self._phase_class:
-            if self._phase_class:
-                self.remove_class(self._phase_class)
-            self.add_class(phase_class)
-            self._phase_class = phase_class
+            self._show_phase_class(phase_class)
         if state.paused != self._paused_shown:
             self.set_class(state.paused, "-paused")
             self._paused_shown = state.paused
@@ -284,6 +281,26 @@ class WorkoutScreen(CoachScreen):
         if state.index != self._index:
             self._index = state.index
             self._show_form(step)
+
+    def _show_phase_class(self, phase_class: str) -> None:
+        """Colour the band, the digits and the step bar for the phase.
+
+        The class goes on the band and the clock, each restyled once (9 nodes), not on the
+        screen, where a change restyled every node on it twice (remove, then add): that was
+        most of what a step change cost. The step bar takes the phase as a tone (a component
+        style of its segments), with no restyle at all. The screen carries the class too,
+        without a restyle (no rule reads it there), so the phase can still be asked of it.
+        """
+        old = self._phase_class
+        for widget in (self._parts.card.band, self._parts.clock):
+            if old:
+                widget.remove_class(old, update=False)
+            widget.add_class(phase_class)
+        self._parts.step_bar.show_tone(phase_class.removeprefix("-phase-"))
+        if old:
+            self.remove_class(old, update=False)
+        self.add_class(phase_class, update=False)
+        self._phase_class = phase_class
 
     def _next_text(self, following: Step | None) -> str:
         if following is None:

@@ -6,8 +6,14 @@ digit changes (most seconds) only that 3x3 cell block is sent to the terminal.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.geometry import Region
+from textual.renderables.digits import Digits as DigitsRenderable
+from textual.strip import Strip
 from textual.widgets import Digits
 
 
@@ -17,24 +23,101 @@ def clock_text(seconds: float) -> str:
     return f"{minutes:>2}:{secs:02d}"
 
 
+def changed_until(old: str, new: str) -> int:
+    """Cells from the left up to and including the last one that differs (0: none do).
+
+    Exact for single-width characters; anything wider counts as all of both.
+    """
+    if old == new:
+        return 0
+    if len(old) != len(new) or cell_len(old) != len(old) or cell_len(new) != len(new):
+        return max(cell_len(old), cell_len(new))
+    return 1 + max(i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b)
+
+
+class DigitCell(Digits):
+    """One character of the clock, drawn a row at a time (Textual's line API).
+
+    Textual's Digits re-renders all three rows through a Rich renderable on every change;
+    this cell keeps the rows of its glyph and marks only the rows that differ, so 9 to 8
+    (same top row) repaints two rows, and each repaint is a row lookup, not a render.
+    """
+
+    def __init__(self, value: str = "", *, classes: str | None = None) -> None:
+        super().__init__(value, classes=classes)
+        self._style: Style | None = None
+        self._rows_for: tuple[str, Style] | None = None
+        self._rows: list[str] = []
+
+    def notify_style_update(self) -> None:
+        self._style = None
+        super().notify_style_update()
+
+    @property
+    def style_now(self) -> Style:
+        """The cell's Rich style, worked out once per restyle (Textual computes it afresh,
+        through the ancestors' backgrounds, on every call)."""
+        if self._style is None:
+            self._style = self.rich_style
+        return self._style
+
+    def rows(self) -> list[str]:
+        """The three rows of this character as drawn in the widget's current style."""
+        style = self.style_now
+        if self._rows_for != (self.value, style):
+            drawn = DigitsRenderable(self.value, style).render(style)
+            self._rows = [
+                seg.text for seg in drawn if isinstance(seg, Segment) and seg.text != "\n"
+            ]
+            self._rows_for = (self.value, style)
+        return self._rows
+
+    def update(self, value: str) -> None:
+        if value == self.value:
+            return
+        before = self.rows()
+        width = DigitsRenderable.get_width(self.value)
+        if DigitsRenderable.get_width(value) != width:
+            super().update(value)
+            return
+        self._value = value
+        after = self.rows()
+        # Each changed row up to its last changed cell: Textual sends a dirty row from the
+        # widget's left edge to the dirty region's end, so nothing after it goes out.
+        regions = [
+            Region(0, y, end, 1)
+            for y, (old, new) in enumerate(zip(before, after, strict=True))
+            if (end := changed_until(old, new))
+        ]
+        if regions:
+            self.refresh(*regions)
+
+    def render_line(self, y: int) -> Strip:
+        rows = self.rows()
+        width = self.size.width
+        text = rows[y] if y < len(rows) else ""
+        style = self.style_now
+        return Strip([Segment(text, style)]).adjust_cell_length(width, style)
+
+
 class Countdown(Horizontal):
     DEFAULT_CSS = """
     Countdown { width: auto; height: 3; }
-    Countdown > Digits { width: auto; text-style: bold; }
-    Countdown > Digits.-blank { display: none; }
+    Countdown > DigitCell { width: auto; text-style: bold; }
+    Countdown > DigitCell.-blank { display: none; }
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self._text = " 0:00"
-        self._cells: list[Digits] = []
+        self._cells: list[DigitCell] = []
 
     @property
     def value(self) -> str:
         return self._text.strip()
 
     def compose(self) -> ComposeResult:
-        self._cells = [Digits(c, classes="-blank" if c == " " else "") for c in self._text]
+        self._cells = [DigitCell(c, classes="-blank" if c == " " else "") for c in self._text]
         yield from self._cells
 
     def show_seconds(self, seconds: int) -> None:

@@ -23,9 +23,10 @@ class StepCard(Vertical):
         self._voice = Line(id="voice-state")
         self._title = Line(id="title")
         self._detail = Line(id="detail")
+        self.band = Horizontal(id="phase-band")
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="phase-band"):
+        with self.band:
             yield self._phase
             yield self._voice
         yield self._title

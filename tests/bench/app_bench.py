@@ -12,6 +12,13 @@ terminal with timings.
   (with an idle bare Textual app beside them: the floor Textual's input thread costs).
   termdown is installed on first use into bench-results/termdown-venv (not the project's
   .venv).
+* Over a whole routine (``--part routine``): the real built-in ``desk-reset`` run from start
+  to end (rep counts, step changes, rests and all), beside ``termdown 7m`` started the moment
+  the routine's clock starts, with the idle bare app as the floor; ``--routine-runs`` times.
+  ``--routine quick`` runs a ~75 s user routine (rep work, a one-sided move, rests) for fast
+  iterations. ``--baseline-src DIR`` runs the app a second time from another checkout
+  (e.g. ``git archive COMMIT | tar -x -C DIR``) in the same window: before and after, measured
+  together.
 
 The live view runs in captions mode, so what is measured is the app itself, not speech.
 """
@@ -21,6 +28,7 @@ from __future__ import annotations
 import argparse
 import compileall
 import contextlib
+import json
 import os
 import shlex
 import shutil
@@ -47,6 +55,31 @@ lead_in = 3
 [[exercise]]
 id = "piriformis-stretch"
 seconds = {hold}
+"""
+
+# A short routine with what a whole routine has: rep counts, rests, a one-sided move with a
+# side switch, transitions and a hold; for quick iterations of ``--part routine``.
+QUICK_ROUTINE = """\
+name = "Bench quick"
+description = "Rep work, a one-sided move and rests in about a minute, for the benchmark."
+lead_in = 5
+transition = 5
+switch = 3
+
+[[exercise]]
+id = "glute-bridge"
+sets = 2
+reps = 3
+rest = 5
+
+[[exercise]]
+id = "clamshell"
+sets = 1
+reps = 3
+
+[[exercise]]
+id = "piriformis-stretch"
+seconds = 6
 """
 
 
@@ -255,11 +288,147 @@ def first_frames(runs: int, env: dict[str, str], workdir: Path) -> tuple[list[fl
     return ours, base
 
 
+def plan_seconds(routine: str, env: dict[str, str]) -> float:
+    """The routine's planned length, from ``glutecoach plan --json`` with the bench's home."""
+    out = subprocess.run(
+        [str(BIN / "glutecoach"), "plan", routine, "--json"],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return float(json.loads(out)["total_seconds"])
+
+
+def source_command(src: Path) -> str:
+    """Run glutecoach from another source tree (a baseline) with this venv's Python."""
+    compileall.compile_dir(src / "glutecoach", quiet=1)
+    # ``-m`` puts the working directory first on sys.path, ahead of this tree's install.
+    where = shlex.quote(str(src))
+    return f"cd {where} && exec env PYTHONPATH={where} {sys.executable} -m glutecoach"
+
+
+def write_sizes(pane: Pane, start: int, end: int) -> tuple[int, float]:
+    """How many chunks ``script`` recorded between two output offsets, and their mean size:
+    roughly how many frames the terminal got in a window and how big each was."""
+    offset = 0
+    sizes: list[int] = []
+    for line in pane.timing.read_text().splitlines():
+        fields = line.split()
+        if len(fields) == 3 and fields[0] == "O":
+            size = int(fields[2])
+        elif len(fields) == 2:
+            size = int(fields[1])
+        else:
+            continue
+        if start <= offset < end:
+            sizes.append(size)
+        offset += size
+    return len(sizes), (statistics.fmean(sizes) if sizes else 0.0)
+
+
+def whole_routine(
+    routine: str, env: dict[str, str], workdir: Path, baseline: Path | None, keep: Path | None
+) -> dict[str, tuple[float, float, int, float]]:
+    """One run of ``routine`` from its first second to its last, with termdown started when
+    the routine's clock starts and measured over the same window, and the idle bare app.
+    Returns (CPU share, bytes/s, chunks written, mean chunk bytes) per process."""
+    total = plan_seconds(routine, env)
+    app_cmd = f"run {routine} --voice captions"
+    panes = {"app": Pane(f"{BIN / 'glutecoach'} {app_cmd}", env, workdir)}
+    if baseline is not None:
+        panes["baseline"] = Pane(f"{source_command(baseline)} {app_cmd}", env, workdir)
+    panes["idle"] = Pane(f"{sys.executable} {bare_app(workdir)}", env, workdir)
+    try:
+        panes["idle"].wait_for("Bare app ready")
+        # The clock starts once the (captions) voice is ready: the lead-in's first second.
+        for name in ("app", "baseline"):
+            if name in panes:
+                panes[name].wait_for("GET READY")
+        started = time.monotonic()
+        minutes, secs = divmod(round(total), 60)
+        span_arg = f"{minutes}m{secs}s" if secs else f"{minutes}m"
+        panes["termdown"] = Pane(f"{termdown_command()} {span_arg}", env, workdir)
+        found = {name: (pane, pane.process(_match(name))) for name, pane in panes.items()}
+        deadline = time.monotonic() + 10
+        while not panes["termdown"].screen().strip() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        # Everything from here to just before the closing line: the whole routine, less
+        # the moments it took termdown to start.
+        window = total - (time.monotonic() - started) - 0.7
+        marks = {name: pane.output_bytes() for name, pane in panes.items()}
+        measured = measure_together(found, window)
+        for name in ("app", "baseline"):
+            if name in panes:
+                screen = panes[name].screen()
+                assert "GET READY" not in screen and "Summary" not in screen, screen
+        ends = {name: pane.output_bytes() for name, pane in panes.items()}
+    finally:
+        for pane in panes.values():
+            pane.close()
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+            for name, pane in panes.items():
+                for path in (pane.out, pane.timing):
+                    if path.exists():
+                        shutil.copy(path, keep / f"{name}-{path.name.split('-')[0]}")
+    result: dict[str, tuple[float, float, int, float]] = {}
+    for name, (cpu, bps) in measured.items():
+        chunks, mean = write_sizes(panes[name], marks[name], ends[name])
+        result[name] = (cpu, bps, chunks, mean)
+    result["window"] = (window, os.getloadavg()[0], 0, 0.0)
+    return result
+
+
+def _match(name: str) -> str:
+    return {"app": "glutecoach", "baseline": "glutecoach", "termdown": "termdown"}.get(
+        name, "bare_app"
+    )
+
+
+def report_routine(routine: str, runs: list[dict[str, tuple[float, float, int, float]]]) -> bool:
+    labels = {
+        "termdown": "termdown",
+        "app": "glutecoach live view",
+        "baseline": "baseline (--baseline-src)",
+        "idle": "idle bare Textual app",
+    }
+    ok = True
+    print(f"Whole routine {routine!r}, {len(runs)} run(s), each process measured at once")
+    for number, run in enumerate(runs, 1):
+        td_cpu, td_bps = run["termdown"][0], run["termdown"][1]
+        window, load = run["window"][0], run["window"][1]
+        print(f"  run {number}: {window:.1f} s window, load average {load:.2f} at its end")
+        for name in ("termdown", "app", "baseline", "idle"):
+            if name not in run:
+                continue
+            cpu, bps, chunks, mean = run[name]
+            ratio = ""
+            if name in ("app", "baseline") and td_cpu and td_bps:
+                ratio = f"   x termdown: CPU {cpu / td_cpu:.2f}  B/s {bps / td_bps:.2f}"
+            print(
+                f"    {labels[name]:<26} CPU {cpu * 100:5.2f} %  {bps:7.0f} B/s"
+                f"  {chunks:5d} writes of {mean:5.0f} B{ratio}"
+            )
+        ok = ok and run["app"][0] <= td_cpu and run["app"][1] <= td_bps
+    return ok
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="first-frame launches of each app")
     parser.add_argument("--seconds", type=float, default=20, help="steady window length")
-    parser.add_argument("--part", choices=("all", "first-frame", "live"), default="all")
+    parser.add_argument("--part", choices=("all", "first-frame", "live", "routine"), default="all")
+    parser.add_argument(
+        "--routine", default="desk-reset", help="routine for --part routine ('quick': ~75 s)"
+    )
+    parser.add_argument("--routine-runs", type=int, default=2, help="whole-routine runs")
+    parser.add_argument(
+        "--baseline-src", type=Path, help="also run the app from this source tree, same window"
+    )
+    parser.add_argument(
+        "--keep", type=Path, help="copy the routine runs' terminal recordings into this folder"
+    )
     args = parser.parse_args(argv)
     for tool in ("tmux", "script"):
         if not shutil.which(tool):
@@ -275,6 +444,7 @@ def main(argv: list[str]) -> int:
         (home / "routines").mkdir(parents=True)
         hold = round(args.seconds) + 30  # the whole window inside one work step
         (home / "routines" / "bench.toml").write_text(BENCH_ROUTINE.format(hold=hold))
+        (home / "routines" / "quick.toml").write_text(QUICK_ROUTINE)
         (home / "config.toml").write_text('voice = "captions"\n')
         env = {
             "GLUTECOACH_HOME": str(home),
@@ -283,6 +453,15 @@ def main(argv: list[str]) -> int:
         }
 
         ok = True
+        if args.part == "routine":
+            runs = []
+            for number in range(args.routine_runs):
+                keep = args.keep / f"run-{number + 1}" if args.keep else None
+                runs.append(whole_routine(args.routine, env, workdir, args.baseline_src, keep))
+                time.sleep(1.0)
+            ok = report_routine(args.routine, runs)
+            print("within budget" if ok else "OVER BUDGET")
+            return 0
         if args.part in ("all", "first-frame"):
             ours, base = first_frames(args.runs, env, workdir)
             med_ours, med_base = statistics.median(ours), statistics.median(base)
