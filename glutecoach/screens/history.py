@@ -93,6 +93,8 @@ class HistoryScreen(CoachScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        if not self.is_attached:  # pushed by a key queued after quitting: never composed
+            return
         table = self.query_one("#sessions", DataTable)
         # Fixed widths: DataTable would otherwise measure every cell of every row.
         for label, width in COLUMNS:
