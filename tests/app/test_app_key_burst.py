@@ -2,12 +2,13 @@
 
 Bisecting a 5,000-key paste that crashed with ``NoMatches`` in the history and levels
 screens' ``on_mount`` found the trigger: keys still queued after the one that quits
-(Escape on the routine list). Each pushes a screen that never gets its children, as the
-app is already closing; the screen's ``on_mount`` then looked them up.
+(Escape on the routine list). Each pushed a screen that never got its children, as the
+app was already closing (help, settings, the editor and the workout crashed the same way).
 """
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 import pytest
@@ -58,3 +59,16 @@ async def test_history_and_levels_pushed_and_popped_in_one_burst(make_app: Any) 
         await pilot.press("escape", "l")
         await pilot.pause()
         assert app.screen.query_one("#ladders").children
+
+
+@async_test
+async def test_random_burst_of_keys_never_crashes(make_app: Any) -> None:
+    rng = random.Random(8)
+    keys = ["h", "l", "escape", "question_mark", "j", "k", "down", "up", "m", "r", "x"]
+    keys += ["s", "tab", "b"]
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        _burst(app, [rng.choice(keys) for _ in range(5000)])
+        await _settle(pilot)
+    assert app.return_code in (None, 0)  # still open, or quit cleanly by an Escape
