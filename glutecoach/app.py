@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -228,6 +229,13 @@ class GlutecoachApp(App[None]):
             self.terminal_log.append(text)
             return
         driver.write(text)
+
+    async def on_event(self, event: events.Event) -> None:
+        # Keys still queued behind the one that quits (a paste over SSH) would open screens
+        # on an app that is closing, which crashed it: once quitting, input does nothing.
+        if isinstance(event, events.InputEvent) and self.return_code is not None:
+            return
+        await super().on_event(event)
 
     # -- actions ------------------------------------------------------------------------------
 

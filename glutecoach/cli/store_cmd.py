@@ -111,7 +111,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def _print_history_table(sessions: list[object]) -> None:
-    from glutecoach.store.queries import EFFORTS, SessionRow
+    from glutecoach.store.queries import EFFORTS, SessionRow, minutes_text
 
     if not sessions:
         print("No sessions yet. Run a routine and it will show up here.")
@@ -123,7 +123,7 @@ def _print_history_table(sessions: list[object]) -> None:
         effort = EFFORTS.get(s.effort or 0, "")
         when = s.started_at[:16].replace("T", " ")
         print(
-            f"{when:<17} {s.routine_name[:20]:<20} {s.active_seconds / 60:>5.1f} "
+            f"{when:<17} {s.routine_name[:20]:<20} {minutes_text(s.active_seconds):>5} "
             f"{s.status:<9} {effort:<11} {levels}"
         )
 

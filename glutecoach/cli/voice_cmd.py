@@ -135,9 +135,7 @@ def cmd_say(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     if args.to is not None:
-        target = args.to.expanduser()
-        if target.is_dir():
-            raise UserError(f"say: {target} is a folder; give a file name ending in .wav")
+        target = _wav_target(args.to.expanduser())
         try:
             duration = synth.render(text, target)
         except OSError as exc:
@@ -182,6 +180,35 @@ def cmd_say(args: argparse.Namespace) -> int:
         print(f"glutecoach: could not play sound: {problem}", file=sys.stderr)
         return 1
     return 0
+
+
+def _wav_target(target: Path) -> Path:
+    """``--to`` may name a regular file (replaced) or a new file in a folder that exists;
+    anything else (a link, FIFO, device, folder, missing folder) is refused untouched."""
+    import os
+    import stat
+
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        if not target.parent.is_dir():
+            raise UserError(
+                f"say: the folder {target.parent} does not exist; make it first or "
+                "give a file in a folder that does"
+            ) from None
+        return target
+    except OSError as exc:
+        raise UserError(f"say: cannot use {target}: {exc.strerror}") from exc
+    if stat.S_ISLNK(mode):
+        raise UserError(f"say: {target} is a link; give the file itself or a new file name")
+    if stat.S_ISDIR(mode):
+        raise UserError(f"say: {target} is a folder; give a file name ending in .wav")
+    if not stat.S_ISREG(mode):
+        raise UserError(
+            f"say: {target} is not a regular file (a pipe, device or socket); "
+            "give a new file name ending in .wav"
+        )
+    return target
 
 
 def _tell_fallback(synth: Any, told: str) -> str:

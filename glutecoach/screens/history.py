@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Static
 
 from glutecoach.remind.log import breaks_line
 from glutecoach.screens.base import CoachScreen
-from glutecoach.store.queries import EFFORTS, SessionRow, Summary
+from glutecoach.store.queries import EFFORTS, SessionRow, Summary, minutes_text
 from glutecoach.store.stats import (
     DayTotal,
     day_totals,
@@ -94,12 +94,10 @@ class HistoryScreen(CoachScreen):
         yield CoachFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one("#sessions", DataTable)
-        # Fixed widths: DataTable would otherwise measure every cell of every row.
-        for label, width in COLUMNS:
-            table.add_column(label, width=width)
+        if not self.is_attached:  # pushed by a key queued after quitting: never composed
+            return
         self.load()
-        table.focus()
+        self.query_one("#sessions", DataTable).focus()
 
     def action_close(self) -> None:
         self.dismiss()
@@ -162,7 +160,7 @@ class HistoryScreen(CoachScreen):
         lines = ["[b]Levels over time[/b]"]
         for exercise, points in timeline.items():
             shown = points[-4:]
-            steps = " → ".join(f"{p.level} [dim]{_day(p.day)}[/dim]" for p in shown)
+            steps = " → ".join(f"{p.level} [dim]({_day(p.day)})[/dim]" for p in shown)
             more = "… " if len(points) > len(shown) else ""
             lines.append(f"{escape(names.get(exercise, exercise))}: {more}{steps}")
         return "\n".join(lines)
@@ -170,8 +168,14 @@ class HistoryScreen(CoachScreen):
     def _fill_table(self) -> None:
         table = self.query_one("#sessions", DataTable)
         row = table.cursor_row
-        table.clear()
-        table.add_rows(_row(s) for s in self.shown)
+        rows = [_row(s) for s in self.shown]
+        table.clear(columns=True)
+        # Fixed widths: DataTable would otherwise measure every cell of every row. The
+        # levels column is as wide as its longest cell, so no level is cut off.
+        levels = max((len(r[-1]) for r in rows), default=0)
+        for label, width in COLUMNS:
+            table.add_column(label, width=max(width, levels) if label == "Levels" else width)
+        table.add_rows(rows)
         hidden = self.total - len(self.shown)
         if hidden > 0:
             table.add_row("…", f"{hidden} older", "", "", "", "m shows more")
@@ -206,10 +210,10 @@ class _Fetch:
 COLUMNS = (
     ("Date", 16),
     ("Routine", 16),
-    ("Min", 4),
+    ("Min", 5),
     ("Status", 9),
     ("Effort", 11),
-    ("Levels", 60),
+    ("Levels", 12),  # at least; widened to the longest cell shown
 )
 
 
@@ -225,7 +229,7 @@ def _row(s: SessionRow) -> tuple[Text, ...]:
     cells = (
         f"{started:%Y-%m-%d %H:%M}",
         s.routine_name,
-        f"{s.active_seconds / 60:.0f}",
+        minutes_text(s.active_seconds),
         s.status,
         EFFORTS.get(s.effort or 0, ""),
         levels,

@@ -118,6 +118,8 @@ class LevelsScreen(CoachScreen):
         yield CoachFooter()
 
     def on_mount(self) -> None:
+        if not self.is_attached:  # pushed by a key queued after quitting: never composed
+            return
         self.catalog = _catalog(self.app)
         ladders = self.query_one("#ladders", VerticalScroll)
         if not self.catalog:

@@ -18,6 +18,11 @@ EFFORTS = {1: "easy", 2: "about right", 3: "hard"}
 EXPORT_CHUNK = 1000  # sessions per query when reading everything (export, --json)
 
 
+def minutes_text(active_seconds: float) -> str:
+    """A session's minutes as every view shows them: one decimal (32 s is 0.5)."""
+    return f"{active_seconds / 60:.1f}"
+
+
 @dataclass(frozen=True, slots=True)
 class ExerciseRow:
     exercise: str

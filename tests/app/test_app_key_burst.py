@@ -1,0 +1,74 @@
+"""Keys arriving faster than screens mount (a paste over SSH) must not crash the app.
+
+Bisecting a 5,000-key paste that crashed with ``NoMatches`` in the history and levels
+screens' ``on_mount`` found the trigger: keys still queued after the one that quits
+(Escape on the routine list). Each pushed a screen that never got its children, as the
+app was already closing (help, settings, the editor and the workout crashed the same way).
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+from app_helpers import async_test
+from textual import events
+
+
+def _burst(app: Any, keys: list[str]) -> None:
+    """Queue every key at once, as a terminal delivers a paste: no waiting between them."""
+    driver = app._driver
+    for key in keys:
+        event = events.Key(key, key if len(key) == 1 else None)
+        event.set_sender(app)
+        driver.send_message(event)
+
+
+async def _settle(pilot: Any) -> None:
+    for _ in range(20):
+        await pilot.pause()
+
+
+@pytest.mark.parametrize("key", ["h", "l"])
+@async_test
+async def test_history_or_levels_key_queued_after_quit_exits_cleanly(
+    make_app: Any, key: str
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        _burst(app, ["h", "escape", "l", "escape"] * 20 + ["escape", key, "j", key])
+        await _settle(pilot)
+    assert app.return_code == 0
+
+
+@async_test
+async def test_history_and_levels_pushed_and_popped_in_one_burst(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        _burst(app, ["h", "escape", "l", "j", "escape", "question_mark", "escape"] * 40)
+        await _settle(pilot)
+        assert app.return_code is None
+        assert app.screen.__class__.__name__ == "RoutinesScreen"
+        # Still usable afterwards: both screens open and draw.
+        await pilot.press("h")
+        await pilot.pause()
+        assert app.screen.query_one("#sessions").has_focus
+        await pilot.press("escape", "l")
+        await pilot.pause()
+        assert app.screen.query_one("#ladders").children
+
+
+@async_test
+async def test_random_burst_of_keys_never_crashes(make_app: Any) -> None:
+    rng = random.Random(8)
+    keys = ["h", "l", "escape", "question_mark", "j", "k", "down", "up", "m", "r", "x"]
+    keys += ["s", "tab", "b"]
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        _burst(app, [rng.choice(keys) for _ in range(5000)])
+        await _settle(pilot)
+    assert app.return_code in (None, 0)  # still open, or quit cleanly by an Escape
