@@ -149,9 +149,7 @@ class WorkoutScreen(CoachScreen):
         )
         app.settings_signal.subscribe(self, self._settings_changed)
         self.run.open()
-        # The clock starts at the first poll: after this screen's first frame is drawn, so
-        # the first step's cues are not late by however long that layout took.
-        self.call_after_refresh(self.tick)
+        self.tick()  # with the real clock the run keeps time on its own thread, not on frames
 
     def _wake(self) -> None:
         """Another thread reported something (voice state, a notice): show it now."""
