@@ -329,7 +329,7 @@ class WorkoutScreen(CoachScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if self.run is None:
-            return True
+            return False  # keys typed before the workout is mounted have nothing to act on
         paused = self.session.paused if not self.done else False
         if action == "pause":
             return not paused
