@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
 from glutecoach.cli.output import print_json
+from glutecoach.cli.shared import open_store_for
 from glutecoach.engine.describe import describe_step, mmss
 from glutecoach.engine.tomlcheck import clean_text
 from glutecoach.store import paths
@@ -72,20 +72,10 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(func=cmd_locate)
 
 
-def _open_store() -> Any:
-    """The store for a command that only reads: creates nothing in a fresh home."""
-    from glutecoach.store import open_store
-
-    store = open_store(create=False)
-    for notice in store.notices:
-        print(f"glutecoach: {notice}", file=sys.stderr)
-    return store
-
-
 def cmd_routines(args: argparse.Namespace) -> int:
     from glutecoach.coach import all_routines, make_plan
 
-    store = _open_store()
+    store = open_store_for(create=False)
     found = all_routines()
     rows: list[dict[str, Any]] = []
     for routine in found.routines.values():
@@ -140,7 +130,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from glutecoach.coach import find_routine, make_plan
 
     routine = find_routine(args.routine)
-    plan = make_plan(routine, _open_store())
+    plan = make_plan(routine, open_store_for(create=False))
     if args.json:
         print_json(plan.to_json())
         return 0

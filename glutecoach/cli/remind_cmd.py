@@ -7,9 +7,9 @@ import contextlib
 import os
 import sys
 from dataclasses import replace
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from glutecoach.cli.shared import open_store_for, parse_since
 from glutecoach.errors import UserError
 from glutecoach.remind.duration import DurationError, format_duration, parse_duration
 
@@ -61,15 +61,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     b.set_defaults(func=cmd_breaks)
 
 
-def _open() -> Store:
-    from glutecoach.store import open_store
-
-    store = open_store()
-    for notice in store.notices:
-        print(f"glutecoach: {notice}", file=sys.stderr)
-    return store
-
-
 def cmd_remind(args: argparse.Namespace) -> int:
     from glutecoach.coach import find_routine
     from glutecoach.engine.describe import mmss
@@ -79,7 +70,7 @@ def cmd_remind(args: argparse.Namespace) -> int:
     from glutecoach.remind.status import Publisher
     from glutecoach.store.history import _pid_alive
 
-    store = _open()
+    store = open_store_for()
     settings = store.settings.value
     remind = settings.remind
     if args.every:
@@ -172,23 +163,12 @@ def _length(routine: Any, store: Store, mmss: Any) -> str:
         return "?"
 
 
-def _parse_since(text: str | None) -> str | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise UserError(
-            f"--since {text!r} is not a date; use YYYY-MM-DD, for example 2025-01-31"
-        ) from None
-
-
 def cmd_breaks(args: argparse.Namespace) -> int:
     from glutecoach.remind.log import per_day, read_breaks
     from glutecoach.remind.schedule import OUTCOMES
 
-    since = _parse_since(args.since)
-    store = _open()
+    since = parse_since(args.since)
+    store = open_store_for()
     try:
         rows = read_breaks(store.history.db, since)
     finally:

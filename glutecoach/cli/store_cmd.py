@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from typing import TYPE_CHECKING
 
 from glutecoach.cli.output import json_indent, print_json
+from glutecoach.cli.shared import open_store_for, parse_since
 from glutecoach.errors import UserError
 
 LEVEL_SAVE_WAIT = 10.0  # seconds `levels set` waits for another program's lock on history.db
 
 if TYPE_CHECKING:
     from glutecoach.engine.model import Exercise
-    from glutecoach.store import Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -59,30 +58,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     levels.set_defaults(func=cmd_levels)
 
 
-def _open(*, create: bool = True) -> Store:
-    """``create=False`` for commands that only read: nothing is created in a fresh home."""
-    from glutecoach.store import open_store
-
-    store = open_store(create=create)
-    for notice in store.notices:
-        print(f"glutecoach: {notice}", file=sys.stderr)
-    return store
-
-
-def _parse_since(text: str | None) -> str | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise UserError(
-            f"--since {text!r} is not a date; use YYYY-MM-DD, for example 2025-01-31"
-        ) from None
-
-
 def cmd_history(args: argparse.Namespace) -> int:
-    since = _parse_since(args.since)
-    store = _open(create=False)
+    since = parse_since(args.since)
+    store = open_store_for(create=False)
     try:
         if store.history.why_disabled:  # off for a reason (said above); no file is just empty
             return 1
@@ -136,7 +114,7 @@ def _catalog() -> dict[str, Exercise]:
 
 def cmd_levels(args: argparse.Namespace) -> int:
     catalog = _catalog()
-    store = _open(create=False)
+    store = open_store_for(create=False)
     try:
         rows = [
             {
@@ -180,7 +158,7 @@ def cmd_levels_set(args: argparse.Namespace) -> int:
     if not 1 <= level <= top:
         choices = ", ".join(f"{i} {exercise.level(i).name}" for i in range(1, top + 1))
         raise UserError(f"{exercise.name} has levels 1 to {top}, not {args.level!r}: {choices}")
-    store = _open()
+    store = open_store_for()
     try:
         old = store.levels.get(exercise.id)
         saved = store.levels.set(exercise.id, level)
