@@ -4,38 +4,19 @@ given back (no alternate screen, no mouse reporting) and the workout is saved as
 from __future__ import annotations
 
 import os
-import shlex
-import shutil
 import signal
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from app_helpers import QUICK_ROUTINE
-from test_app_tmux import Tmux
+from test_app_tmux import Tmux, app_in_tmux
 
 
 @pytest.fixture
 def tmux(isolated_home: Path) -> Iterator[Tmux]:
-    assert shutil.which("tmux"), "tmux is needed for this test (CI installs it)"
-    exe = Path(sys.executable).parent / "glutecoach"
-    assert exe.exists(), f"the installed command is missing: {exe}"
-    (isolated_home / "routines").mkdir(exist_ok=True)
-    (isolated_home / "routines" / "quick.toml").write_text(QUICK_ROUTINE, encoding="utf-8")
-    (isolated_home / "config.toml").write_text('voice = "captions"\n', encoding="utf-8")
-    socket = f"gc-signal-test-{os.getpid()}"
-    session = Tmux(socket, "sig")
-    command = (
-        f"env GLUTECOACH_HOME={shlex.quote(str(isolated_home))} TERM=xterm-256color "
-        f"{shlex.quote(str(exe))} run quick; echo EXIT-STATUS=$?; sleep 30"
-    )
-    session.run("new-session", "-d", "-s", "sig", "-x", "80", "-y", "24", command)
-    try:
+    with app_in_tmux(isolated_home, "sig", "run", "quick") as session:
         yield session
-    finally:
-        session.run("kill-server")
 
 
 def _app_pid(tmux: Tmux) -> int:

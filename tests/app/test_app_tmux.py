@@ -6,6 +6,7 @@ CI installs it, so this test fails rather than skips when it is missing.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import shutil
@@ -47,25 +48,42 @@ class Tmux:
         raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen}")
 
 
-@pytest.fixture
-def tmux(isolated_home: Path) -> Iterator[Tmux]:
+@contextlib.contextmanager
+def app_in_tmux(home: Path, name: str, *args: str) -> Iterator[Tmux]:
+    """The installed ``glutecoach ARGS`` in an 80x24 tmux session of its own, with the quick
+    routine and captions only in ``home``; the session is killed afterwards."""
     assert shutil.which("tmux"), "tmux is needed for this test (CI installs it)"
     exe = Path(sys.executable).parent / "glutecoach"
     assert exe.exists(), f"the installed command is missing: {exe}"
-    (isolated_home / "routines").mkdir(exist_ok=True)
-    (isolated_home / "routines" / "quick.toml").write_text(QUICK_ROUTINE, encoding="utf-8")
-    (isolated_home / "config.toml").write_text('voice = "captions"\n', encoding="utf-8")
-    socket = f"gc-app-test-{os.getpid()}"
-    session = Tmux(socket, "app")
-    command = (
-        f"env GLUTECOACH_HOME={shlex.quote(str(isolated_home))} TERM=xterm-256color "
-        f"{shlex.quote(str(exe))}; echo EXIT-STATUS=$?; sleep 30"
+    (home / "routines").mkdir(exist_ok=True)
+    (home / "routines" / "quick.toml").write_text(QUICK_ROUTINE, encoding="utf-8")
+    (home / "config.toml").write_text('voice = "captions"\n', encoding="utf-8")
+    session = Tmux(f"gc-{name}-test-{os.getpid()}", name)
+    command = " ".join(
+        [f"env GLUTECOACH_HOME={shlex.quote(str(home))} TERM=xterm-256color"]
+        + [shlex.quote(part) for part in (str(exe), *args)]
     )
-    session.run("new-session", "-d", "-s", "app", "-x", "80", "-y", "24", command)
+    session.run(
+        "new-session",
+        "-d",
+        "-s",
+        name,
+        "-x",
+        "80",
+        "-y",
+        "24",
+        f"{command}; echo EXIT-STATUS=$?; sleep 30",
+    )
     try:
         yield session
     finally:
         session.run("kill-server")
+
+
+@pytest.fixture
+def tmux(isolated_home: Path) -> Iterator[Tmux]:
+    with app_in_tmux(isolated_home, "app") as session:
+        yield session
 
 
 @pytest.mark.terminal
