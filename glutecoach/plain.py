@@ -35,13 +35,11 @@ class PlainRunner:
         *,
         out: IO[str],
         err: IO[str] | None = None,
-        interactive: bool = False,
     ) -> None:
         self.run = run
         self.plan = run.plan
         self.out = out
         self.err = err if err is not None else sys.stderr
-        self.interactive = interactive
 
     @property
     def session(self) -> Session:
@@ -155,7 +153,7 @@ def run_plain(routine_id: str, *, voice: str | None = None, record: bool = True)
         interactive=interactive,
         save_mute=lambda muted: store.settings.update(muted=muted),
     )
-    runner = PlainRunner(run, out=out, interactive=interactive)
+    runner = PlainRunner(run, out=out)
 
     def on_term(signum: int, frame: object) -> None:
         raise KeyboardInterrupt

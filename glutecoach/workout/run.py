@@ -458,10 +458,6 @@ class WorkoutRun:
                 self.voice.flush()
             self.voice.close(drain=0 if silent else drain)
 
-    def wait_idle(self, timeout: float) -> bool:
-        """Block until the voice is quiet (only at exit: line mode's closing line)."""
-        return self._voice.wait_idle(timeout) if self._voice is not None else True
-
 
 def short_form(text: str) -> str:
     """An instruction said again after a pause: all of a short one, else its first sentence."""

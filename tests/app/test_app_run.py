@@ -135,7 +135,7 @@ def _drive_plain(home: Path) -> tuple[list[str], list[tuple[Any, ...]]]:
         voice_mode="captions",
         clock=clock,
     )
-    runner = PlainRunner(run, out=io.StringIO(), err=io.StringIO(), interactive=True)
+    runner = PlainRunner(run, out=io.StringIO(), err=io.StringIO())
     run.open()
     runner.poll()
     for seconds, key in SCRIPT:

@@ -122,7 +122,7 @@ def test_line_mode_keeps_time_with_a_slow_or_failing_history(bad_history: str) -
         voice_mode="captions",
         interactive=False,
     )
-    runner = PlainRunner(run, out=io.StringIO(), err=err, interactive=False)
+    runner = PlainRunner(run, out=io.StringIO(), err=err)
     started = time.monotonic()
     runner.loop(None)
     took = time.monotonic() - started

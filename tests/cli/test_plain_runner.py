@@ -38,7 +38,7 @@ def make_runner(
         clock=clock,
         interactive=interactive,
     )
-    runner = PlainRunner(run, out=out, err=io.StringIO(), interactive=interactive)
+    runner = PlainRunner(run, out=out, err=io.StringIO())
     run.start()
     return runner, clock, out, voices[0], log
 
