@@ -13,7 +13,10 @@ from glutecoach.errors import UserError
 LEVEL_SAVE_WAIT = 10.0  # seconds `levels set` waits for another program's lock on history.db
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from glutecoach.engine.model import Exercise
+    from glutecoach.store.queries import SessionRow
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -88,15 +91,14 @@ def cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_history_table(sessions: list[object]) -> None:
-    from glutecoach.store.queries import EFFORTS, SessionRow, minutes_text
+def _print_history_table(sessions: Sequence[SessionRow]) -> None:
+    from glutecoach.store.queries import EFFORTS, minutes_text
 
     if not sessions:
         print("No sessions yet. Run a routine and it will show up here.")
         return
     print(f"{'started (UTC)':<17} {'routine':<20} {'min':>5} {'status':<9} {'effort':<11} levels")
     for s in sessions:
-        assert isinstance(s, SessionRow)
         levels = " ".join(f"{e.exercise}:{e.level}" for e in s.exercises)
         effort = EFFORTS.get(s.effort or 0, "")
         when = s.started_at[:16].replace("T", " ")

@@ -6,14 +6,17 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, cast
 
 from textual.screen import Screen
+from typing_extensions import TypeVar
 
 if TYPE_CHECKING:
     from glutecoach.app import GlutecoachApp
 
 PaletteCommand = tuple[str, str, Callable[[], Any]]
+# What a screen gives back when dismissed; most give nothing.
+ResultT = TypeVar("ResultT", default=None)
 
 
-class CoachScreen(Screen[None]):
+class CoachScreen(Screen[ResultT]):
     AREA = "app"  # the prefix of this screen's commands in the palette ("workout: pause")
     ALLOW_BROWSING = True  # whether history and levels may open on top of this screen
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from textual.app import ComposeResult
@@ -455,7 +456,7 @@ class RoutinesScreen(CoachScreen):
             (
                 f"routine: start {routine.name}",
                 f"{span(self.plans[rid].total_seconds)}",
-                lambda rid=rid: self.start_routine(rid),
+                functools.partial(self.start_routine, rid),
             )
             for rid, routine in self.routines.items()
             if rid in self.plans

@@ -63,7 +63,7 @@ class SettingsScreen(CoachScreen):
     ]
 
     def compose(self) -> ComposeResult:
-        settings: Settings = self.app.settings  # type: ignore[attr-defined]
+        settings: Settings = self.coach.settings
         themes = getattr(self.app, "theme_names", [settings.theme])
         yield Line("Settings · saved as you change them", id="heading")
         with VerticalScroll(id="body"):
@@ -166,7 +166,7 @@ class SettingsScreen(CoachScreen):
 
     def _fill_voices(self, voices: list[dict[str, Any]]) -> None:
         select = self.query_one("#voice_id", Select)
-        current = self.app.settings.voice_id  # type: ignore[attr-defined]
+        current = self.coach.settings.voice_id
         choices = [("The engine's default voice", "")]
         english = sorted(
             (v for v in voices if any(lang.startswith("en") for lang in v["languages"])),
@@ -182,7 +182,7 @@ class SettingsScreen(CoachScreen):
         select.value = current
 
     def _save(self, **changes: Any) -> bool:
-        store: Any = self.app.store  # type: ignore[attr-defined]
+        store = self.coach.store
         problem = self.query_one("#problem", Line)
         try:
             saved = store.settings.update(**changes)
@@ -190,20 +190,20 @@ class SettingsScreen(CoachScreen):
             problem.show(str(exc))
             return False
         problem.show("" if saved else "Applied for now, but the settings file could not be saved.")
-        self.app.apply_settings(store.settings.value)  # type: ignore[attr-defined]
+        self.coach.apply_settings(store.settings.value)
         return True
 
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
         field = event.select.id
-        settings: Settings = self.app.settings  # type: ignore[attr-defined]
+        settings: Settings = self.coach.settings
         if field and event.value != getattr(settings, field):
             self._save(**{field: event.value})
 
     @on(Toggle.Changed)
     def _checkbox_changed(self, event: Toggle.Changed) -> None:
         field = event.checkbox.id
-        settings: Settings = self.app.settings  # type: ignore[attr-defined]
+        settings: Settings = self.coach.settings
         if field and remind_rows.owns(field):
             new = remind_rows.changed(settings.remind, field, event.value)
             if new != settings.remind:
@@ -221,7 +221,7 @@ class SettingsScreen(CoachScreen):
     @on(Input.Blurred)
     def _input_done(self, event: Input.Submitted | Input.Blurred) -> None:
         field = event.input.id or ""
-        settings: Settings = self.app.settings  # type: ignore[attr-defined]
+        settings: Settings = self.coach.settings
         if remind_rows.owns(field):
             new = remind_rows.changed(settings.remind, field, event.value)
             if new != settings.remind:

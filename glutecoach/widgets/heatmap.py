@@ -50,7 +50,10 @@ class Heatmap(Widget):
         self.set_reactive(Heatmap.weeks, weeks)
 
     def on_mount(self) -> None:
-        self.watch(self.app, "theme", lambda _old, _new: self.refresh(), init=False)
+        def repaint(_old: str, _new: str) -> None:
+            self.refresh()
+
+        self.watch(self.app, "theme", repaint, init=False)
 
     def show(self, minutes: dict[date, float], today: date) -> None:
         self.minutes = minutes
