@@ -77,7 +77,7 @@ class Edit:
     hand_written: bool = False  # saving an existing hand-written file keeps a .bak
 
 
-class EditorScreen(CoachScreen):
+class EditorScreen(CoachScreen[str | None]):
     AREA = "editor"
     ALLOW_BROWSING = True  # h and l (from the exercise list): the Levels screen changes a level
     CSS_PATH = "editor.tcss"
@@ -151,7 +151,9 @@ class EditorScreen(CoachScreen):
         self.routine_id = edit.routine_id
         self.data: dict[str, Any] = copy.deepcopy(edit.data)
         self.data.setdefault("exercise", [])
-        self._saved_data = copy.deepcopy(self.data) if edit.kind == "edit" else None
+        # What leaving would lose is measured against what was opened: an untouched new
+        # routine or copy loses nothing, so leaving it does not ask.
+        self._saved_data = copy.deepcopy(self.data)
         self.local: dict[str, str] = {}  # field -> what is wrong with the text typed there
         self.problems: list[Problem] = []
         self.routine: Routine | None = None
@@ -446,7 +448,7 @@ class EditorScreen(CoachScreen):
 
     @property
     def changed(self) -> bool:
-        return self._saved_data is None or self.data != self._saved_data
+        return self.data != self._saved_data
 
     # -- actions ---------------------------------------------------------------------------
 

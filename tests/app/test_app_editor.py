@@ -511,6 +511,26 @@ async def test_leaving_with_changes_asks_first(make_app: Any, home: Path) -> Non
 
 
 @async_test
+async def test_an_untouched_new_routine_or_copy_leaves_without_asking(
+    make_app: Any, home: Path
+) -> None:
+    before = sorted(p.name for p in (home / "routines").glob("*"))
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        for key, routine in (("n", None), ("c", "desk-reset")):
+            await open_editor(pilot, key, routine)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert isinstance(app.screen, RoutinesScreen), key
+        await open_editor(pilot, "n")
+        await type_into(pilot, "#f-name", "Hips")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+    assert sorted(p.name for p in (home / "routines").glob("*")) == before
+
+
+@async_test
 async def test_help_lists_the_editor_keys(make_app: Any) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
