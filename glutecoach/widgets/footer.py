@@ -14,6 +14,31 @@ class CoachFooter(Footer):
     hint gives its room to real keys when they need it, and always below 60 columns
     (Ctrl+P still works, and help lists it)."""
 
+    _composed: object = None  # what the keys were last composed from
+
+    async def recompose(self) -> None:
+        # Textual recomposes the footer on every bindings signal, and opening a screen sends
+        # three (its resume, the focus, after the focus) for the same keys: ~15 ms each.
+        shown = self._shown()
+        if shown is not None and shown == self._composed:
+            return
+        self._composed = shown
+        await super().recompose()
+
+    def _shown(self) -> object:
+        """Everything ``Footer.compose`` draws from, to compare; None until it has keys."""
+        if not self._bindings_ready or not self.is_attached:
+            return None
+        active = self.screen.active_bindings
+        keys = tuple(
+            (b.key, self.app.get_key_display(b), b.description, b.action, b.group, on, tip)
+            for _, b, on, tip in active.values()
+            if b.show
+        )
+        palette = active.get(self.app.COMMAND_PALETTE_BINDING)
+        hint = self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE
+        return keys, hint, palette[1:] if palette and hint else None
+
     def on_resize(self, event: events.Resize) -> None:
         self._fit(event.size.width)
 
