@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual import events
+from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
 
@@ -15,6 +16,15 @@ class CoachFooter(Footer):
     (Ctrl+P still works, and help lists it)."""
 
     _composed: object = None  # what the keys were last composed from
+
+    def compose(self) -> ComposeResult:
+        # Textual's Footer composes no keys until a bindings signal, then composes again
+        # after a refresh: a second layout and draw of the screen. The screen's keys are
+        # known now (and the width, near enough: on_resize corrects it), so compose them.
+        self._bindings_ready = True
+        self._fit(self.app.size.width, recompose=False)
+        self._composed = self._shown()
+        yield from super().compose()
 
     async def recompose(self) -> None:
         # Textual recomposes the footer on every bindings signal, and opening a screen sends
@@ -47,7 +57,7 @@ class CoachFooter(Footer):
             self._fit(self.size.width)
         super().bindings_changed(screen)
 
-    def _fit(self, width: int) -> None:
+    def _fit(self, width: int, recompose: bool = True) -> None:
         roomy, tight = self._needed()
         self.compact = width < 80 or roomy + PALETTE_WIDTH > width
         needed = tight if self.compact else roomy
@@ -56,7 +66,8 @@ class CoachFooter(Footer):
             # Textual applies this only when the footer is next composed: until some key
             # changed, a shrunk terminal kept the hint (and a stray letter of it at the edge).
             self.show_command_palette = palette
-            self.call_after_refresh(self.recompose)
+            if recompose:
+                self.call_after_refresh(self.recompose)
 
     def _needed(self) -> tuple[int, int]:
         """Columns the shown keys take, roomy and compact (as Textual's FooterKey pads them:
