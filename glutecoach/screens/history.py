@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Static
 
 from glutecoach.remind.log import breaks_line
 from glutecoach.screens.base import CoachScreen
-from glutecoach.store.queries import EFFORTS, SessionRow, Summary, minutes_text
+from glutecoach.store.queries import EFFORTS, Summary, TableRow, minutes_text
 from glutecoach.store.stats import (
     DayTotal,
     day_totals,
@@ -78,7 +78,7 @@ class HistoryScreen(CoachScreen):
         super().__init__()
         self.days: list[DayTotal] = []  # the calendar's twelve weeks
         self.summary = Summary(0, 0, 0, 0)
-        self.shown: list[SessionRow] = []  # the table's rows, with exercises
+        self.shown: list[TableRow] = []  # the table's rows
         self.level_points: list[tuple[str, str, int]] = []
         self.off_reason = ""
 
@@ -136,7 +136,7 @@ class HistoryScreen(CoachScreen):
         if history is None or len(self.shown) >= self.total:
             self.notify("That is every session.", timeout=3)
             return
-        older = history.sessions(limit=PAGE, offset=len(self.shown))
+        older = history.table_rows(PAGE, after=self.shown[-1] if self.shown else None)
         self.shown.extend(older)
         self._fill_table()
 
@@ -208,7 +208,7 @@ class _Fetch:
         self.off_reason = ""
         self.summary = Summary(0, 0, 0, 0)
         self.days: list[DayTotal] = []
-        self.shown: list[SessionRow] = []
+        self.shown: list[TableRow] = []
         self.points: list[tuple[str, str, int]] = []
         self.breaks = ""
 
@@ -219,7 +219,7 @@ class _Fetch:
             return
         self.summary = history.summary(today)
         self.days = day_totals(history.daily_totals(since=grid_start(today, WEEKS).isoformat()))
-        self.shown = history.sessions(limit=PAGE)
+        self.shown = history.table_rows(PAGE)
         self.points = history.level_points()
         self.breaks = breaks_line(history.db)
 
@@ -259,16 +259,15 @@ class Cell:
         yield Text(self.text, no_wrap=True, overflow="ellipsis")
 
 
-def _row(s: SessionRow) -> tuple[Cell, ...]:
+def _row(s: TableRow) -> tuple[Cell, ...]:
     started = datetime.fromisoformat(s.started_at).astimezone()
-    levels = " ".join(f"{e.exercise}:{e.level}" for e in s.exercises)
     return (
         Cell(f"{started:%Y-%m-%d %H:%M}"),
         Cell(s.routine_name),
         Cell(minutes_text(s.active_seconds)),
         Cell(s.status),
         Cell(EFFORTS.get(s.effort or 0, "")),
-        Cell(levels),
+        Cell(s.levels),
     )
 
 
