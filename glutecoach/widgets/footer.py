@@ -6,6 +6,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 PALETTE_WIDTH = 13  # "▏^p palette" with its padding, and a column to spare
 
@@ -24,7 +25,15 @@ class CoachFooter(Footer):
         self._bindings_ready = True
         self._fit(self.app.size.width, recompose=False)
         self._composed = self._shown()
-        yield from super().compose()
+        for widget in super().compose():
+            if isinstance(widget, FooterKey):
+                # Born with the class it will have: Textual's key starts compact and is
+                # then told otherwise, restyling every key twice (~5 ms each in the app).
+                # The palette key is not bound to the footer's compact: it stays compact.
+                compact = self.compact or widget.has_class("-command-palette")
+                widget.set_reactive(FooterKey.compact, compact)
+                widget.set_class(compact, "-compact", update=False)
+            yield widget
 
     async def recompose(self) -> None:
         # Textual recomposes the footer on every bindings signal, and opening a screen sends
@@ -53,7 +62,12 @@ class CoachFooter(Footer):
         self._fit(event.size.width)
 
     def bindings_changed(self, screen: Screen[object]) -> None:
-        if screen is self.screen and self.size.width:
+        if screen is not self.screen or not screen.is_active:
+            # A screen going under another one signals too, with the keys it has there:
+            # fitting then flipped its footer's style twice, unseen (and every key's).
+            # Its resume signals again.
+            return
+        if self.size.width:
             self._fit(self.size.width)
         super().bindings_changed(screen)
 
