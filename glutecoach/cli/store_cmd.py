@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from glutecoach.cli.output import json_indent, print_json
@@ -89,7 +88,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_history_table(sessions: Sequence[object]) -> None:
+def _print_history_table(sessions: list[object]) -> None:
     from glutecoach.store.queries import EFFORTS, SessionRow, minutes_text
 
     if not sessions:
