@@ -10,8 +10,10 @@ load a page at a time (``m``).
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,7 +23,7 @@ from textual.widgets import DataTable, Static
 
 from glutecoach.remind.log import breaks_line
 from glutecoach.screens.base import CoachScreen
-from glutecoach.store.queries import EFFORTS, SessionRow, Summary, minutes_text
+from glutecoach.store.queries import EFFORTS, Summary, TableRow, minutes_text
 from glutecoach.store.stats import (
     DayTotal,
     day_totals,
@@ -40,8 +42,11 @@ WEEKS = 12  # the calendar's and the weekly bars' span
 
 class HistoryScreen(CoachScreen):
     AREA = "history"
-    CSS_PATH = "history.tcss"
+    # The rules as default CSS, not CSS_PATH: a new CSS_PATH makes Textual parse every
+    # stylesheet of the app again and restyle every widget (~15 ms on opening).
+    DEFAULT_CSS = (Path(__file__).parent / "history.tcss").read_text(encoding="utf-8")
     ALLOW_BROWSING = False
+    AUTO_FOCUS = "#sessions"
     BINDINGS = [  # noqa: RUF012
         Binding("escape,q", "close", "Back", id="history.back", tooltip="Back to where you were"),
         Binding(
@@ -73,31 +78,35 @@ class HistoryScreen(CoachScreen):
         super().__init__()
         self.days: list[DayTotal] = []  # the calendar's twelve weeks
         self.summary = Summary(0, 0, 0, 0)
-        self.shown: list[SessionRow] = []  # the table's rows, with exercises
+        self.shown: list[TableRow] = []  # the table's rows
         self.level_points: list[tuple[str, str, int]] = []
         self.off_reason = ""
 
     def compose(self) -> ComposeResult:
+        # Read first and build every widget with its content, so the first layout is the
+        # only one: filling them after mounting laid the screen out and drew it again.
+        today = date.today()
+        fetch = self._read(today)
+        by_day = minutes_by_day(self.days)
         yield Static("History", id="heading")
         with VerticalScroll(id="summary"):
-            yield Static(id="streaks")
-            yield Static(id="breaks")  # desk reminders (glutecoach remind); empty if never used
+            yield Static(self._summary_text(), id="streaks")
+            # desk reminders (glutecoach remind); hidden if never used
+            breaks = Static(Text(fetch.breaks), id="breaks")
+            breaks.display = bool(fetch.breaks)
+            yield breaks
             with Horizontal(id="charts"):
                 with Vertical(classes="chart"):
                     yield Static("Last 12 weeks", classes="chart-title")
-                    yield Heatmap(id="heatmap")
+                    yield Heatmap(by_day, today, id="heatmap")
                 with Vertical(classes="chart"):
                     yield Static("Minutes per week", classes="chart-title")
-                    yield WeeklyBars(id="weekly")
-            yield Static(id="levels-over-time")
-        yield DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+                    yield WeeklyBars(weekly_minutes(by_day, today), id="weekly")
+            yield Static(self._levels_text(), id="levels-over-time")
+        table = DataTable[Cell](id="sessions", cursor_type="row", zebra_stripes=True)
+        self._fill(table)
+        yield table
         yield CoachFooter()
-
-    def on_mount(self) -> None:
-        if not self.is_attached:  # pushed by a key queued after quitting: never composed
-            return
-        self.load()
-        self.query_one("#sessions", DataTable).focus()
 
     def action_close(self) -> None:
         self.dismiss()
@@ -106,22 +115,28 @@ class HistoryScreen(CoachScreen):
         self.load()
 
     def load(self, today: date | None = None) -> None:
+        """Read the history again and redraw what shows it (``r``)."""
         today = today or date.today()
+        fetch = self._read(today)
+        breaks = self.query_one("#breaks", Static)
+        breaks.update(Text(fetch.breaks))
+        breaks.display = bool(fetch.breaks)
+        self._draw(today)
+
+    def _read(self, today: date) -> _Fetch:
         fetch = _Fetch(self._history())
         fetch.run(today)  # in place: a thread was tried and was slower (GIL contention)
         self.off_reason = fetch.off_reason
         self.days, self.shown, self.level_points = fetch.days, fetch.shown, fetch.points
         self.summary = fetch.summary
-        self.query_one("#breaks", Static).update(Text(fetch.breaks))
-        self.query_one("#breaks", Static).display = bool(fetch.breaks)
-        self._draw(today)
+        return fetch
 
     def action_more(self) -> None:
         history = self._history()
         if history is None or len(self.shown) >= self.total:
             self.notify("That is every session.", timeout=3)
             return
-        older = history.sessions(limit=PAGE, offset=len(self.shown))
+        older = history.table_rows(PAGE, after=self.shown[-1] if self.shown else None)
         self.shown.extend(older)
         self._fill_table()
 
@@ -134,23 +149,23 @@ class HistoryScreen(CoachScreen):
 
     def _draw(self, today: date) -> None:
         by_day = minutes_by_day(self.days)
-        current, longest = self.summary.current_streak, self.summary.longest_streak
-        done = self.summary.completed
-        if self.off_reason:
-            summary = f"[b]History is off:[/b] {escape(self.off_reason)}"
-        elif not self.total:
-            summary = "No sessions yet. Finish a routine and it shows up here."
-        else:
-            day_word = "day" if current == 1 else "days"
-            summary = (
-                f"Streak [b]{current}[/b] {day_word} · longest [b]{longest}[/b] · "
-                f"{done} completed of {self.total}"
-            )
-        self.query_one("#streaks", Static).update(summary)
+        self.query_one("#streaks", Static).update(self._summary_text())
         self.query_one(Heatmap).show(by_day, today)
         self.query_one(WeeklyBars).show(weekly_minutes(by_day, today))
         self.query_one("#levels-over-time", Static).update(self._levels_text())
         self._fill_table()
+
+    def _summary_text(self) -> str:
+        current, longest = self.summary.current_streak, self.summary.longest_streak
+        if self.off_reason:
+            return f"[b]History is off:[/b] {escape(self.off_reason)}"
+        if not self.total:
+            return "No sessions yet. Finish a routine and it shows up here."
+        day_word = "day" if current == 1 else "days"
+        return (
+            f"Streak [b]{current}[/b] {day_word} · longest [b]{longest}[/b] · "
+            f"{self.summary.completed} completed of {self.total}"
+        )
 
     def _levels_text(self) -> str:
         timeline = level_timeline(self.level_points)
@@ -166,19 +181,21 @@ class HistoryScreen(CoachScreen):
         return "\n".join(lines)
 
     def _fill_table(self) -> None:
-        table = self.query_one("#sessions", DataTable)
+        self._fill(self.query_one("#sessions", DataTable))
+
+    def _fill(self, table: DataTable[Cell]) -> None:
         row = table.cursor_row
         rows = [_row(s) for s in self.shown]
         table.clear(columns=True)
         # Fixed widths: DataTable would otherwise measure every cell of every row. The
         # levels column is as wide as its longest cell, so no level is cut off.
-        levels = max((len(r[-1]) for r in rows), default=0)
+        levels = max((len(r[-1].text) for r in rows), default=0)
         for label, width in COLUMNS:
             table.add_column(label, width=max(width, levels) if label == "Levels" else width)
         table.add_rows(rows)
         hidden = self.total - len(self.shown)
         if hidden > 0:
-            table.add_row("…", f"{hidden} older", "", "", "", "m shows more")
+            table.add_row(*map(Cell, ("…", f"{hidden} older", "", "", "", "m shows more")))
         table.move_cursor(row=row)
 
 
@@ -191,7 +208,7 @@ class _Fetch:
         self.off_reason = ""
         self.summary = Summary(0, 0, 0, 0)
         self.days: list[DayTotal] = []
-        self.shown: list[SessionRow] = []
+        self.shown: list[TableRow] = []
         self.points: list[tuple[str, str, int]] = []
         self.breaks = ""
 
@@ -202,7 +219,7 @@ class _Fetch:
             return
         self.summary = history.summary(today)
         self.days = day_totals(history.daily_totals(since=grid_start(today, WEEKS).isoformat()))
-        self.shown = history.sessions(limit=PAGE)
+        self.shown = history.table_rows(PAGE)
         self.points = history.level_points()
         self.breaks = breaks_line(history.db)
 
@@ -221,20 +238,37 @@ def _day(day: date) -> str:
     return f"{day:%b} {day.day}" if day.year == date.today().year else f"{day:%b} {day.year}"
 
 
-def _row(s: SessionRow) -> tuple[Text, ...]:
-    """Plain ``Text`` cells: a ``str`` would be parsed as markup, which costs more than
-    everything else in opening the screen and would mangle a routine named ``[x]``."""
+class Cell:
+    """One table cell: plain text on one line, cut with an ellipsis. Not a ``str``, which
+    the table would parse as markup (costly, and it mangles a routine named ``[x]``), nor
+    a ``Text``, which the table measures as each row is added (every cell of a page, ~10 ms,
+    for columns whose widths are fixed anyway): the ``Text`` is made only when drawn."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"Cell({self.text!r})"
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield Text(self.text, no_wrap=True, overflow="ellipsis")
+
+
+def _row(s: TableRow) -> tuple[Cell, ...]:
     started = datetime.fromisoformat(s.started_at).astimezone()
-    levels = " ".join(f"{e.exercise}:{e.level}" for e in s.exercises)
-    cells = (
-        f"{started:%Y-%m-%d %H:%M}",
-        s.routine_name,
-        minutes_text(s.active_seconds),
-        s.status,
-        EFFORTS.get(s.effort or 0, ""),
-        levels,
+    return (
+        Cell(f"{started:%Y-%m-%d %H:%M}"),
+        Cell(s.routine_name),
+        Cell(minutes_text(s.active_seconds)),
+        Cell(s.status),
+        Cell(EFFORTS.get(s.effort or 0, "")),
+        Cell(s.levels),
     )
-    return tuple(Text(c, no_wrap=True, overflow="ellipsis") for c in cells)
 
 
 def _exercise_names(app: Any) -> dict[str, str]:

@@ -24,7 +24,14 @@ from typing import TYPE_CHECKING
 from glutecoach.store import queries, recording, recovery
 from glutecoach.store.db import Database, HistoryUnavailable
 from glutecoach.store.export import CSV_HEADER, export_rows
-from glutecoach.store.queries import EFFORTS, STATUSES, ExerciseRow, SessionRow, Summary
+from glutecoach.store.queries import (
+    EFFORTS,
+    STATUSES,
+    ExerciseRow,
+    SessionRow,
+    Summary,
+    TableRow,
+)
 from glutecoach.store.recording import SessionRecord
 from glutecoach.store.recovery import STALE_AFTER
 from glutecoach.store.recovery import pid_alive as _pid_alive
@@ -41,6 +48,7 @@ __all__ = [
     "SessionRecord",
     "SessionRow",
     "Summary",
+    "TableRow",
     "_pid_alive",
     "export_rows",
 ]
@@ -121,6 +129,10 @@ class History:
         if self.db is None:
             return []
         return queries.sessions(self.db, since, limit, offset=offset, exercises=exercises)
+
+    def table_rows(self, limit: int, after: TableRow | None = None) -> list[TableRow]:
+        """A page of the History screen's table (``queries.table_rows``)."""
+        return [] if self.db is None else queries.table_rows(self.db, limit, after)
 
     def iter_sessions(self, since: str | None = None) -> Iterator[SessionRow]:
         if self.db is None:

@@ -98,6 +98,41 @@ def sessions(
     return _with_exercises(db, rows, exercises)
 
 
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    """One line of the History screen's table: the session's own columns and its levels
+    as ``exercise:level`` words in session order, joined by SQLite."""
+
+    id: int
+    started_at: str
+    routine_name: str
+    active_seconds: float
+    status: str
+    effort: int | None
+    levels: str
+
+
+_TABLE_ROWS = """
+SELECT s.id, s.started_at, s.routine_name, s.active_seconds, s.status, s.effort, coalesce((
+    SELECT group_concat(e.exercise || ':' || e.level, ' ')
+    FROM session_exercises e INDEXED BY session_exercises_position WHERE e.session_id = s.id
+), '')
+FROM sessions s
+"""
+
+
+def table_rows(db: Database, limit: int, after: TableRow | None = None) -> list[TableRow]:
+    """A page of the History screen's table, newest first, from one indexed query; the
+    page after ``after`` (the last row shown) costs the same at any depth (no OFFSET)."""
+    params: tuple[object, ...]
+    where, params = "", ()
+    if after is not None:
+        where = "WHERE (s.started_at, s.id) < (?, ?)"
+        params = (after.started_at, after.id)
+    sql = f"{_TABLE_ROWS} {where} ORDER BY s.started_at DESC, s.id DESC LIMIT {int(limit)}"
+    return [TableRow(*r) for r in db.query(sql, params)]
+
+
 def iter_sessions(
     db: Database, since: str | None = None, chunk: int = EXPORT_CHUNK
 ) -> Iterator[SessionRow]:

@@ -372,3 +372,34 @@ def test_no_history_records_nothing_and_says_why(home: Path) -> None:
     record.rate(2)
     assert off.sessions() == [] and off.daily_totals() == []
     assert not home.exists()
+
+
+def test_table_rows_page_like_sessions_with_levels_in_session_order(store: Store) -> None:
+    """The History screen's rows: the same sessions in the same order as ``sessions()``
+    (ties on the start time broken by id), levels in the session's own exercise order,
+    and each page picking up exactly after the last row of the one before."""
+    for level in (1, 2, 3, 2, 1, 3, 2):
+        plan = make_plan({"glute-bridge": level, "clamshell": 4 - level})
+        record = store.history.begin(plan, "[b]Routine[/b]")  # brackets stay text
+        run_all(record, plan)
+        record.finish("completed", 60 * level)
+    assert store.history.db is not None
+    with store.history.db.write() as conn:  # three sessions share one start time
+        conn.execute("UPDATE sessions SET started_at='2025-03-01T08:00:00+00:00' WHERE id <= 3")
+    expected = store.history.sessions()
+    pages = [store.history.table_rows(3)]
+    while len(pages[-1]) == 3:
+        pages.append(store.history.table_rows(3, after=pages[-1][-1]))
+    rows = [row for page in pages for row in page]
+    assert [len(p) for p in pages] == [3, 3, 1]
+    assert [r.id for r in rows] == [s.id for s in expected]
+    for row, session in zip(rows, expected, strict=True):
+        assert row.levels == " ".join(f"{e.exercise}:{e.level}" for e in session.exercises)
+        assert (row.started_at, row.routine_name, row.status, row.effort) == (
+            session.started_at,
+            session.routine_name,
+            session.status,
+            session.effort,
+        )
+        assert row.active_seconds == session.active_seconds
+    assert rows[0].levels.split()[0].startswith("glute-bridge:")  # plan order, not a-z

@@ -243,3 +243,47 @@ def test_history_screen_pages_older_sessions_with_m(store: Store) -> None:
             assert str(table.get_row_at(PAGE + 4)[1]) == "Session 0"  # the oldest, last
 
     asyncio.run(run())
+
+
+def test_history_screen_pages_twice_in_order_and_shows_names_as_typed(store: Store) -> None:
+    """Every page picks up after the row before it (ties on the start time too), and a
+    routine named like markup is shown as typed, in the table cell and on screen."""
+    from glutecoach.screens.history import PAGE
+
+    total = 2 * PAGE + 3
+    assert store.history.db is not None
+    with store.history.db.write() as conn:
+        conn.executemany(
+            "INSERT INTO sessions (routine, routine_name, started_at, ended_at, status,"
+            " active_seconds) VALUES ('r', ?, ?, NULL, 'completed', 300)",
+            [  # pairs of sessions share a start time
+                (f"Session {i}", f"2025-01-01T08:{i // 2 // 60:02d}:{i // 2 % 60:02d}+00:00")
+                for i in range(total - 1)
+            ]
+            + [("[b]Mine[/b]", "2025-02-01T08:00:00+00:00")],
+        )
+
+    async def run() -> None:
+        app = StoreApp(store, HistoryScreen)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            table = app.screen.query_one("#sessions", DataTable)
+            assert str(table.get_row_at(0)[1]) == "[b]Mine[/b]"
+            assert "[b]Mine[/b]" in app.export_screenshot()
+            assert f"{total - PAGE} older" in str(table.get_row_at(PAGE)[1])
+            await pilot.press("m")
+            await pilot.pause()
+            assert table.row_count == 2 * PAGE + 1
+            assert "3 older" in str(table.get_row_at(2 * PAGE)[1])
+            await pilot.press("m")
+            await pilot.pause()
+            names = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+            assert table.row_count == total and len(set(names)) == total
+            expected = [f"Session {i}" for i in range(total - 1)]
+            expected.sort(key=lambda n: (int(n.split()[1]) // 2, int(n.split()[1])), reverse=True)
+            assert names == ["[b]Mine[/b]", *expected]  # newest first, ties newest id first
+            await pilot.press("m")
+            await pilot.pause()
+            assert table.row_count == total  # nothing more to load
+
+    asyncio.run(run())

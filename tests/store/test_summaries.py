@@ -143,7 +143,7 @@ def test_migrating_a_v2_file_fills_the_summaries_from_its_sessions(home: Path) -
 
 
 def runs_slow(days: set[date]) -> list[tuple[str, str]]:
-    out = []
+    out: list[tuple[str, str]] = []
     for day in sorted(days):
         if out and date.fromisoformat(out[-1][1]) == day - timedelta(days=1):
             out[-1] = (out[-1][0], day.isoformat())
