@@ -11,7 +11,11 @@ printed beside a baseline measured in the same run on the same machine:
 * pushing a bare screen in the same headless harness, the floor for any screen;
 * the screen's figures computed the old way (grouping and scanning every session), to
   show what the summary tables buy;
-* each query again on a copy of the database with every index dropped.
+* each query again on a copy of the database with every index dropped;
+* in the real app (a fresh process each run), ``h`` pushing a bare screen instead.
+
+CPU time is printed beside the screen opens: on a loaded machine their wall time is partly
+waiting for a core.
 """
 
 from __future__ import annotations
