@@ -501,6 +501,35 @@ def run_plain(
     return run
 
 
+def printed_cues(run: Run) -> list[str]:
+    """The cue lines line mode printed, in order."""
+    return [found[3] for _at, line in run.lines if (found := CUE_LINE.match(line))]
+
+
+def logged_cues(path: Path) -> tuple[dict[str, object], list[Cue]] | None:
+    """What the run's cue log (``GLUTECOACH_CUE_LOG``) says: the plan as the run laid it out
+    (with the voice's measured lengths) and every cue handed to the voice with the monotonic
+    time it was due. None when there is no log (code from before the log, a run that failed)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    records = [json.loads(line) for line in lines if line.strip()]
+    starts = [r for r in records if r["ev"] == "start"]
+    if not starts:
+        return None
+    cues = [
+        Cue(r["text"], r["kind"], float(r["due"]), int(r["step"]))
+        for r in records
+        if r["ev"] == "cue"
+    ]
+    steps = starts[-1]["plan"]["steps"]
+    for cue in cues:
+        if cue.step >= len(steps):
+            cue.step = -1  # the closing line
+    return starts[-1], cues
+
+
 def due_cues(plan: Mapping[str, object], run: Run) -> list[Cue]:
     """The cues the run printed, each with the monotonic time it was due.
 
