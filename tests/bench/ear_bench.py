@@ -16,7 +16,9 @@ as on a first run):
 - "app": `glutecoach run ROUTINE --voice speech`, the real Textual app in an 80x24 tmux
   session of its own;
 - "relay": `glutecoach relay` on this machine speaking, and `glutecoach run ROUTINE --plain
-  --voice relay` connected to it.
+  --voice relay` connected to it;
+- "line mode, 2nd run": line mode again in the first line-mode side's home, its phrase cache
+  warm (every line measured before the clock starts).
 
 Every cue is found in the recording by cross-correlation with the file played, and timed
 against when it was due: for this tree's sides, the run's own cue log (GLUTECOACH_CUE_LOG:
@@ -174,6 +176,9 @@ def _env(sink: SoundServer, code: Path, home: Path, **extra: str) -> dict[str, s
 
 def _home(work: Path, name: str, routine_id: str, text: str) -> Path:
     home = work / f"home-{name}"
+    if home.exists():  # a second run in the same home: its phrase cache is warm
+        (home / "cues.jsonl").unlink(missing_ok=True)
+        return home
     (home / "routines").mkdir(parents=True)
     (home / "routines" / f"{routine_id}.toml").write_text(text, encoding="utf-8")
     return home
@@ -186,9 +191,18 @@ def _side(name: str, heard: list[Heard], plan: dict[str, object], start: object)
     return Side(name, heard, plan, os.getloadavg()[0], measured)
 
 
-def hear(sink: SoundServer, code: Path, routine_id: str, text: str, work: Path, name: str) -> Side:
-    """Line mode; timed by the cue log where the code writes one, else by what it printed."""
-    home = _home(work, name, routine_id, text)
+def hear(
+    sink: SoundServer,
+    code: Path,
+    routine_id: str,
+    text: str,
+    work: Path,
+    name: str,
+    home_of: str = "",
+) -> Side:
+    """Line mode; timed by the cue log where the code writes one, else by what it printed.
+    ``home_of``: run in that side's home again (its phrase cache warm)."""
+    home = _home(work, home_of or name, routine_id, text)
     log = home / "cues.jsonl"
     env = _env(sink, code, home, GLUTECOACH_CUE_LOG=str(log))
     plan = plan_json(routine_id, env, cwd=code)
@@ -497,7 +511,7 @@ def cold_start(sink: SoundServer, work: Path, wait: bool, n: int) -> list[float]
     return found
 
 
-FRONT_ENDS = ("before", "line", "app", "relay")
+FRONT_ENDS = ("before", "line", "app", "relay", "warm")
 
 
 def main(argv: list[str]) -> int:
@@ -538,6 +552,9 @@ def main(argv: list[str]) -> int:
                 sides.append(hear(sink, base, routine_id, text, work, f"before ({commit})"))
             elif front == "line":
                 sides.append(hear(sink, ROOT, routine_id, text, work, "line mode"))
+            elif front == "warm":  # line mode again, its phrase cache warm
+                warm = "line mode, 2nd run"
+                sides.append(hear(sink, ROOT, routine_id, text, work, warm, "line mode"))
             elif front == "app":
                 total = (
                     float(sides[-1].heard[-1].cue.due - sides[-1].heard[0].cue.due)
