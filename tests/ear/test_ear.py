@@ -166,3 +166,13 @@ def test_a_one_sided_move_is_heard_through_miniaudio(sink: SoundServer, tmp_path
     heard, _run, _ = _hear(sink, home, "sides", {"PATH": str(empty), "GLUTECOACH_PLAYER": ""})
     _check(heard)
     assert any(h.cue.text == "Switch sides." and h.heard for h in heard)
+
+
+def test_a_one_sided_move_is_heard_through_pw_play(pw_sink: SoundServer, tmp_path: Path) -> None:
+    # The same sink and recording, on a PipeWire server; pw-play plays into it natively.
+    pw_play = shutil.which("pw-play", path=pw_sink.env.get("PATH"))
+    assert pw_play
+    home = _home(tmp_path, "sides", SIDES)
+    heard, _run, _ = _hear(pw_sink, home, "sides", {"GLUTECOACH_PLAYER": f"{pw_play} {{file}}"})
+    _check(heard)
+    assert any(h.cue.text == "Switch sides." and h.heard for h in heard)
