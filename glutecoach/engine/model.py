@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import IntEnum, StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from glutecoach.engine.plan import PlanOptions
 
 
 class Priority(IntEnum):
@@ -195,6 +198,9 @@ class Plan:
     steps: tuple[Step, ...]
     exercises: dict[str, PlannedExercise]
     closing: Cue | None = None  # said when the last step ends
+    # How it was laid out (levels, equipment, speech lengths), so it can be laid out again
+    # with what the voice measured (glutecoach.workout.replan); None for a plan made by hand.
+    options: PlanOptions | None = field(default=None, compare=False, repr=False)
 
     @property
     def total_seconds(self) -> float:

@@ -284,7 +284,7 @@ class _Builder:
                     StepKind.TRANSITION, self.routine.transition, index, planned, entry, first_side
                 )
             self.exercise(index, entry, planned)
-        return Plan(self.routine, tuple(self.steps), self.planned, self.closing())
+        return Plan(self.routine, tuple(self.steps), self.planned, self.closing(), self.options)
 
     def intro(
         self,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from glutecoach.engine.model import Cue, CueKind, Plan, Step
+from glutecoach.engine.progress import PlanTally
 
 # The countdown and the rep line already show these, so a screen need not caption them.
 QUIET_KINDS = (CueKind.COUNT, CueKind.REP)
@@ -107,6 +108,35 @@ class WorkoutSummary:
     routine_elapsed: float
     exercises: tuple[ExerciseSummary, ...] = ()
     left_early: bool = False
+
+
+def summary_of(
+    plan: Plan,
+    tally: PlanTally,
+    status: str,
+    active_seconds: float,
+    routine_elapsed: float,
+    left_early: bool,
+) -> WorkoutSummary:
+    """The summary of a run that ended: each planned exercise with what was done of it."""
+    exercises = []
+    for row in tally.rows:
+        if not row.sets_planned:
+            continue
+        done = tally.done(row.exercise)
+        exercises.append(
+            ExerciseSummary(
+                row.exercise,
+                row.name,
+                done.sets_done,
+                row.sets_planned,
+                done.reps_done,
+                done.seconds_done,
+            )
+        )
+    return WorkoutSummary(
+        plan, status, active_seconds, routine_elapsed, tuple(exercises), left_early
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ Rules every implementation keeps:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from glutecoach.engine.model import Cue, Plan, Step
@@ -48,6 +48,12 @@ class Speaker(Protocol):
 
     def prepare(self, texts: Iterable[str]) -> None:
         """Render these phrases ahead so each plays the moment it is due."""
+
+    @property
+    def speech_lengths(self) -> Mapping[str, float]:
+        """Seconds of speech of each line rendered so far, keyed by its text (runs of
+        whitespace as one space), at the voice and rate in use; empty when the voice measures
+        nothing (relay, captions) or has not yet. The run lays its plan out with these."""
 
     def flush(self) -> None:
         """Silence now: cut what is playing, drop what waits (pause, skip, back, quit)."""

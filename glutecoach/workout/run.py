@@ -13,6 +13,10 @@ thread polls the session when the next cue is due and tells the voice at once, s
 never late because the front end was busy drawing the last frame. ``poll()`` then only hands
 over what that thread produced. Commands and reads take the run's lock, which the clock
 thread holds only while it polls (microseconds).
+
+Before the clock starts the voice renders and measures the plan's lines and the plan is laid
+out again with those lengths (``glutecoach.workout.replan``); ``run.plan`` is that plan once
+the run has started.
 """
 
 from __future__ import annotations
@@ -26,17 +30,18 @@ from typing import TYPE_CHECKING
 from glutecoach.engine import session as ev
 from glutecoach.engine.describe import exercise_name
 from glutecoach.engine.model import Cue, CueKind, Plan
-from glutecoach.engine.plan import speech_seconds
+from glutecoach.engine.plan import lengths_for, speech_seconds
 from glutecoach.engine.progress import PlanTally
 from glutecoach.engine.session import Session, SessionState
 from glutecoach.workout import events as view
 from glutecoach.workout.ports import Clock, Recorder, SessionLog, Speaker, VoiceFactory, Writer
+from glutecoach.workout.replan import FIRST_STEPS, Preparing, texts
+from glutecoach.workout.trace import CueTrace
 
 if TYPE_CHECKING:
     from glutecoach.store.settings import Settings
 
 MAX_WAIT = 1.0  # the clock thread looks at least this often (a paused run, a clock jump)
-FIRST_STEPS = 2  # steps whose lines are rendered before the clock starts
 READY_WAIT = 2.0  # longest the clock waits for the voice to get ready before starting anyway
 PREPARING_POLL = 0.05  # how often a front end looks again while the voice gets ready
 MuteSaver = Callable[[bool], bool]  # True when saved
@@ -80,7 +85,8 @@ class WorkoutRun:
         self._voice: Speaker | None = None
         self._opened_mode = ""
         self._record: Recorder | None = None
-        self._ready_deadline = 0.0
+        self._preparing: Preparing | None = None
+        self._trace = CueTrace.from_env()
         self._finished: view.Finished | None = None
         self._closed = False
         self._instruction: tuple[Cue, float, int] | None = None  # last words, due, step
@@ -136,7 +142,6 @@ class WorkoutRun:
             return
         self._open_voice(self._pinned_mode or self.settings.voice)
         self._record = self._log.begin(self.plan, self.plan.routine.name, self._history_notice)
-        self._ready_deadline = self.clock() + self._ready_wait
         self._inbox.put(view.Preparing())
         if self._threaded:
             self._clock_thread = threading.Thread(
@@ -152,11 +157,23 @@ class WorkoutRun:
             self._kick.notify_all()
 
     def _start_clock(self) -> None:
-        if not self.session.started and not self._closed:
-            self.session.start()
-            self._inbox.put(view.Started())
-            if self._voice is not None:
-                self._voice.prepare(self._texts(FIRST_STEPS, None))  # the rest, in plan order
+        if self.session.started or self._closed:
+            return
+        preparing, self._preparing = self._preparing, None
+        measured = lines = 0
+        if preparing is not None:
+            # The clock has not run: the session and tally of the plan laid out with what
+            # the voice measured replace the ones of the model's plan.
+            layout = preparing.lay_out(self.settings.rate)
+            self.plan, measured, lines = layout.plan, layout.measured, layout.lines
+            self.session = Session(self.plan, self.clock)
+            self.tally = PlanTally(self.plan)
+        if self._trace is not None:
+            self._trace.started(self.clock(), self.plan.to_json(), measured, lines)
+        self.session.start()
+        self._inbox.put(view.Started())
+        if self._voice is not None:
+            self._voice.prepare(texts(self.plan, FIRST_STEPS, None))  # the rest, in plan order
 
     def _open_voice(self, mode: str) -> None:
         self._opened_mode = mode
@@ -171,19 +188,9 @@ class WorkoutRun:
         self._voice = voice
         if self.muted:
             voice.set_muted(True)
-        # Only the first steps' lines are waited for before the clock starts; the rest are
-        # rendered in plan order once it runs (each step also renders the next one ahead).
-        voice.prepare(self._texts(0, FIRST_STEPS))
+        if not self.session.started:  # every line rendered and measured, the first steps' first
+            self._preparing = Preparing(self.plan, voice, self.clock() + self._ready_wait)
         self._voice_state_changed(voice.state)
-
-    def _texts(self, first: int, last: int | None) -> list[str]:
-        """The distinct lines of steps ``first`` to ``last`` (all after with None), in order;
-        the closing line with the last step."""
-        steps = self.plan.steps[first:last]
-        texts = [cue.text for step in steps for cue in step.cues]
-        if last is None and self.plan.closing is not None:
-            texts.append(self.plan.closing.text)
-        return list(dict.fromkeys(texts))
 
     # -- what other threads report ----------------------------------------------------------
 
@@ -212,12 +219,7 @@ class WorkoutRun:
 
     def _advance(self) -> list[view.ViewEvent]:
         """Walk the session up to the clock (lock held): voice first, view events out."""
-        if (
-            self._voice is not None
-            and not self.session.started
-            and not self._closed
-            and (self._voice.wait_ready(0) or self.clock() >= self._ready_deadline)
-        ):
+        if self._preparing is not None and not self._closed and self._preparing.ready(self.clock()):
             self._start_clock()
         out: list[view.ViewEvent] = []
         for event in self.session.poll():
@@ -263,6 +265,8 @@ class WorkoutRun:
             due = self.clock() - event.late
             if not silent:
                 self.voice.cue(event.cue, due=due)
+                if self._trace is not None:
+                    self._trace.cue(event.cue, due, event.index)
             if event.cue.kind is not CueKind.COUNT:
                 self.last_said = event.cue.text
             if event.cue.kind not in view.QUIET_KINDS:
@@ -303,11 +307,15 @@ class WorkoutRun:
         if said is None or paused_at is None or silent:
             return
         cue, due, index = said
-        if index != self.session.index or paused_at - due >= speech_seconds(cue.text):
+        options = self.plan.options
+        length = lengths_for(options)(cue.text) if options else speech_seconds(cue.text)
+        if index != self.session.index or paused_at - due >= length:
             return  # another step by now, or it had been said to the end
         again = Cue(at=cue.at, text=short_form(cue.text), kind=cue.kind)
         self._instruction = None
         self.voice.cue(again, due=self.clock())
+        if self._trace is not None:
+            self._trace.cue(again, self.clock(), index)
         out.append(view.CueShown(again, index, self.session.position()))
 
     def _cue_time(self, event: ev.CueDue) -> float:
@@ -317,27 +325,9 @@ class WorkoutRun:
         return steps[event.index].start + event.cue.at
 
     def _summary(self, status: str) -> view.WorkoutSummary:
-        exercises = []
-        for row in self.tally.rows:
-            done = self.tally.done(row.exercise)
-            exercises.append(
-                view.ExerciseSummary(
-                    row.exercise,
-                    row.name,
-                    done.sets_done,
-                    row.sets_planned,
-                    done.reps_done,
-                    done.seconds_done,
-                )
-            )
-        return view.WorkoutSummary(
-            plan=self.plan,
-            status=status,
-            active_seconds=self.session.active_seconds,
-            routine_elapsed=self.session.state().routine_elapsed,
-            exercises=tuple(e for e in exercises if e.sets_planned),
-            left_early=self.left_early,
-        )
+        elapsed = self.session.state().routine_elapsed
+        active = self.session.active_seconds
+        return view.summary_of(self.plan, self.tally, status, active, elapsed, self.left_early)
 
     # -- commands ---------------------------------------------------------------------------
 
@@ -457,6 +447,8 @@ class WorkoutRun:
             if silent:
                 self.voice.flush()
             self.voice.close(drain=0 if silent else drain)
+        if self._trace is not None:
+            self._trace.close()
 
 
 def short_form(text: str) -> str:

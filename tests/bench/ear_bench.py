@@ -1,26 +1,45 @@
-"""What a listener hears, at a real sound server's sink: the branch point's code beside this one.
+"""What a listener hears, at a real sound server's sink: every front end, beside the old code.
 
-    .venv/bin/python tests/bench/ear_bench.py                 # a 2.5 minute routine, each side
-    .venv/bin/python tests/bench/ear_bench.py desk-reset      # the built-in 7 minutes, each side
+    .venv/bin/python tests/bench/ear_bench.py                 # a 2.5 minute routine
+    .venv/bin/python tests/bench/ear_bench.py desk-reset      # the built-in 7 minutes
     .venv/bin/python tests/bench/ear_bench.py --base REF      # another "before"
+    .venv/bin/python tests/bench/ear_bench.py my.toml --only line,relay
 
-Both sides run `glutecoach run ROUTINE --plain --voice speech` through paplay into the same
-private PulseAudio null sink (tests/ear/ear_support.py), one after the other, in a fresh home
-each. "before" is the code at BASELINE, the commit before this work (untrimmed renders, a
-line finished when its player exits, the old speech-length model and rep counting),
-extracted with `git archive`; "after" is this tree. Every printed cue is found in the recording by
-cross-correlation with the file played, and timed against when it was due.
+Each side plays through paplay into the same private PulseAudio null sink
+(tests/ear/ear_support.py), one after the other, each in a fresh home (an empty phrase cache,
+as on a first run):
 
-A third measurement is the cold start: a new voice, then its first line, said at once (what
-both sides do today) or after ``wait_ready`` (what a run does that waits for the voice).
+- "before": `glutecoach run ROUTINE --plain --voice speech` from the code at BASELINE, the
+  commit before this work (untrimmed renders, a line finished when its player exits, the old
+  speech-length model and rep counting), extracted with `git archive`;
+- "line mode": the same command from this tree;
+- "app": `glutecoach run ROUTINE --voice speech`, the real Textual app in an 80x24 tmux
+  session of its own;
+- "relay": `glutecoach relay` on this machine speaking, and `glutecoach run ROUTINE --plain
+  --voice relay` connected to it;
+- "line mode, 2nd run": line mode again in the first line-mode side's home, its phrase cache
+  warm (every line measured before the clock starts).
 
-Needs pulseaudio, pactl, parec and pacat (Debian: pulseaudio, pulseaudio-utils).
+Every cue is found in the recording by cross-correlation with the file played, and timed
+against when it was due: for this tree's sides, the run's own cue log (GLUTECOACH_CUE_LOG:
+each cue handed to the voice with its due time); for "before", the printed lines matched
+against `glutecoach plan --json`. The load average is printed beside each side.
+
+Then the relay's wire on its own: a flush and a cue sent back to back, the cue's arrival at
+the relay timed, with Nagle's algorithm on (as before) and off (TCP_NODELAY, as now). And the
+cold start: a new voice, then its first line, said at once or after ``wait_ready``.
+
+Needs pulseaudio, pactl, parec and pacat (Debian: pulseaudio, pulseaudio-utils), and tmux for
+the app.
 """
 
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
+import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -43,6 +62,7 @@ from ear_support import (  # noqa: E402
     SoundServer,
     countdown_spacings,
     due_cues,
+    logged_cues,
     match,
     phrase_files,
     plan_json,
@@ -79,6 +99,8 @@ class Side:
     name: str
     heard: list[Heard]
     plan: dict[str, object]
+    load: float  # the 1-minute load average when it ended
+    measured: str = "-"  # lines laid out with a measured length, of the lines said
 
 
 def ms(value: float | None) -> str:
@@ -129,10 +151,7 @@ def base_tree(dest: Path, ref: str | None) -> tuple[Path, str]:
     return dest / "base", base[:10]
 
 
-def hear(sink: SoundServer, code: Path, routine_id: str, text: str, work: Path, name: str) -> Side:
-    home = work / f"home-{name}"
-    (home / "routines").mkdir(parents=True)
-    (home / "routines" / f"{routine_id}.toml").write_text(text, encoding="utf-8")
+def _env(sink: SoundServer, code: Path, home: Path, **extra: str) -> dict[str, str]:
     paplay = shutil.which("paplay") or "paplay"
     env = {
         **os.environ,
@@ -141,6 +160,8 @@ def hear(sink: SoundServer, code: Path, routine_id: str, text: str, work: Path, 
         "GLUTECOACH_PLAYER": f"{paplay} {{file}}",
         "PYTHONPATH": str(code),
     }
+    env.pop("GLUTECOACH_RELAY", None)
+    env.update(extra)
     check = subprocess.run(
         [sys.executable, "-c", "import glutecoach; print(glutecoach.__file__)"],
         env=env,
@@ -150,7 +171,40 @@ def hear(sink: SoundServer, code: Path, routine_id: str, text: str, work: Path, 
         check=True,
     )
     assert check.stdout.strip().startswith(str(code)), (check.stdout, code)
-    env.pop("GLUTECOACH_RELAY", None)
+    return env
+
+
+def _home(work: Path, name: str, routine_id: str, text: str) -> Path:
+    home = work / f"home-{name}"
+    if home.exists():  # a second run in the same home: its phrase cache is warm
+        (home / "cues.jsonl").unlink(missing_ok=True)
+        return home
+    (home / "routines").mkdir(parents=True)
+    (home / "routines" / f"{routine_id}.toml").write_text(text, encoding="utf-8")
+    return home
+
+
+def _side(name: str, heard: list[Heard], plan: dict[str, object], start: object) -> Side:
+    measured = "-"
+    if isinstance(start, dict):
+        measured = f"{start['measured']}/{start['lines']}"
+    return Side(name, heard, plan, os.getloadavg()[0], measured)
+
+
+def hear(
+    sink: SoundServer,
+    code: Path,
+    routine_id: str,
+    text: str,
+    work: Path,
+    name: str,
+    home_of: str = "",
+) -> Side:
+    """Line mode; timed by the cue log where the code writes one, else by what it printed.
+    ``home_of``: run in that side's home again (its phrase cache warm)."""
+    home = _home(work, home_of or name, routine_id, text)
+    log = home / "cues.jsonl"
+    env = _env(sink, code, home, GLUTECOACH_CUE_LOG=str(log))
     plan = plan_json(routine_id, env, cwd=code)
     recording = MonitorRecording(sink)
     recording.wait_started()
@@ -159,8 +213,186 @@ def hear(sink: SoundServer, code: Path, routine_id: str, text: str, work: Path, 
     clock = recording.clock()
     if run.status != 0:
         print(run.stderr)
-    cues = due_cues(plan, run)
-    return Side(name, match(samples, clock, cues, phrase_files(home / "cache" / "voice")), plan)
+    logged = logged_cues(log)
+    start: object = None
+    if logged is not None:
+        start, cues = logged
+        plan = start["plan"]  # type: ignore[assignment]
+    else:
+        cues = due_cues(plan, run)
+    files = phrase_files(home / "cache" / "voice")
+    return _side(name, match(samples, clock, cues, files), plan, start)
+
+
+def _wait_for_closing(log: Path, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        logged = logged_cues(log)
+        if logged is not None and any(c.kind == "summary" for c in logged[1]):
+            return True
+        time.sleep(0.25)
+    return False
+
+
+def hear_app(sink: SoundServer, routine_id: str, text: str, work: Path, total: float) -> Side:
+    """The real app in a tmux session of its own (its server inherits this environment)."""
+    name = "app"
+    home = _home(work, name, routine_id, text)
+    log = home / "cues.jsonl"
+    env = _env(sink, ROOT, home, GLUTECOACH_CUE_LOG=str(log), TERM="xterm-256color")
+    tmux = ["tmux", "-L", f"gc-ear-bench-{os.getpid()}"]
+    command = shlex.join(
+        [sys.executable, "-m", "glutecoach", "run", routine_id, "--voice", "speech"]
+    )
+    recording = MonitorRecording(sink)
+    recording.wait_started()
+    subprocess.run(
+        [
+            *tmux,
+            "new-session",
+            "-d",
+            "-s",
+            name,
+            "-x",
+            "80",
+            "-y",
+            "24",
+            f"cd {shlex.quote(str(ROOT))} && {command}",
+        ],
+        env=env,
+        check=True,
+    )
+    try:
+        finished = _wait_for_closing(log, total + 60)
+        time.sleep(4.0)  # the closing line plays out
+        screen = subprocess.run(
+            [*tmux, "capture-pane", "-p", "-t", name], capture_output=True, text=True, check=False
+        ).stdout
+    finally:
+        subprocess.run([*tmux, "kill-server"], capture_output=True, check=False)
+    samples, _t0 = recording.stop()
+    clock = recording.clock()
+    if not finished:
+        print(f"app: the closing line never came; the screen was:\n{screen}")
+    logged = logged_cues(log)
+    if logged is None:
+        raise SystemExit(f"app: no cue log; the screen was:\n{screen}")
+    start, cues = logged
+    files = phrase_files(home / "cache" / "voice")
+    return _side(name, match(samples, clock, cues, files), start["plan"], start)  # type: ignore[arg-type]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def hear_relay(
+    sink: SoundServer, code: Path, routine_id: str, text: str, work: Path, name: str
+) -> Side:
+    """`glutecoach relay` speaking here; the workout in line mode, connected to it."""
+    relay_home = work / f"relay-{name}"
+    relay_home.mkdir()
+    token, port = "ear-bench-token", _free_port()
+    relay_env = _env(sink, code, relay_home)
+    relay = subprocess.Popen(
+        [sys.executable, "-m", "glutecoach", "relay", "--port", str(port), "--token", token],
+        env=relay_env,
+        cwd=code,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert relay.stdout is not None
+        for line in relay.stdout:
+            if line.startswith("Relay listening"):
+                break
+        time.sleep(1.0)  # its speech worker starts
+        home = _home(work, name, routine_id, text)
+        log = home / "cues.jsonl"
+        env = _env(
+            sink,
+            code,
+            home,
+            GLUTECOACH_CUE_LOG=str(log),
+            GLUTECOACH_RELAY=f"127.0.0.1:{port}",
+            GLUTECOACH_RELAY_TOKEN=token,
+        )
+        recording = MonitorRecording(sink)
+        recording.wait_started()
+        run = run_plain(routine_id, env, timeout=1200, cwd=code, extra_args=("--voice", "relay"))
+        time.sleep(3.0)  # the relay says the closing line after the run has ended
+        samples, _t0 = recording.stop()
+        clock = recording.clock()
+    finally:
+        relay.send_signal(signal.SIGINT)
+        try:
+            relay.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            relay.kill()
+            relay.wait()
+    if run.status != 0 or "relay" in run.stderr.lower():
+        print(run.stderr)
+    logged = logged_cues(log)
+    if logged is None:
+        raise SystemExit(f"relay: no cue log\n{run.stderr}")
+    start, cues = logged
+    files = phrase_files(relay_home / "cache" / "voice")
+    return _side(name, match(samples, clock, cues, files), start["plan"], start)  # type: ignore[arg-type]
+
+
+WIRE = textwrap.dedent(
+    """
+    import json, socket, statistics, sys, threading, time
+    from glutecoach.voice.relay import RelayClient, RelayServer
+    nodelay = sys.argv[1] == "on"
+    arrived = []
+    got = threading.Event()
+    class Sink:
+        def cue(self, cue, due=None):
+            arrived.append(time.monotonic()); got.set()
+        def flush(self):
+            pass
+    server = RelayServer("t", Sink(), port=0).start()
+    client = RelayClient(f"127.0.0.1:{server.port}", "t")
+    client.connect()
+    client._sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1 if nodelay else 0)
+    waits = []
+    for i in range(int(sys.argv[2])):
+        got.clear()
+        client.send({"op": "cue", "text": "Rest.", "kind": "announce", "late": 0})
+        got.wait(2)
+        got.clear()
+        sent = time.monotonic()
+        client.send({"op": "flush"})  # a skip: the flush, then at once the next step's words
+        client.send({"op": "cue", "text": "Go.", "kind": "announce", "late": 0})
+        got.wait(2)
+        waits.append(arrived[-1] - sent)
+        time.sleep(0.3)
+    client.close(); server.stop()
+    print(json.dumps(waits))
+    """
+)
+
+
+def relay_wire(code: Path, nodelay: bool, n: int = 40) -> list[float]:
+    """Seconds from sending a flush and a cue back to back to the cue reaching the relay."""
+    import json
+
+    done = subprocess.run(
+        [sys.executable, "-c", WIRE, "on" if nodelay else "off", str(n)],
+        env={**os.environ, "PYTHONPATH": str(code)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    waits: list[float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return waits
 
 
 def last_reps(side: Side) -> tuple[int, int]:
@@ -206,8 +438,10 @@ def report(sides: list[Side]) -> None:
         "3-2-1 spacing, mean (min-max)",
         [f"{statistics.mean(v):.3f} s ({min(v):.3f}-{max(v):.3f})" if v else "-" for v in spacing],
     )
-    row("first cue (run starts at once)", [ms(s.heard[0].late) for s in sides])
+    row("first cue", [ms(s.heard[0].late) for s in sides])
     row("last rep counted", ["{}/{} sets".format(*last_reps(s)) for s in sides])
+    row("lines laid out measured", [s.measured for s in sides])
+    row("load average (1 min)", [f"{s.load:.2f}" for s in sides])
     for side in sides:
         worst = sorted(
             (h for h in side.heard[1:] if h.late is not None), key=lambda h: -(h.late or 0)
@@ -220,9 +454,9 @@ def report(sides: list[Side]) -> None:
         print("not heard:", missed)
     print()
     width = max(len(label) for label, _ in rows)
-    print(f"{'':{width}}  " + "  ".join(f"{s.name:>24}" for s in sides))
+    print(f"{'':{width}}  " + "  ".join(f"{s.name:>22}" for s in sides))
     for label, values in rows:
-        print(f"{label:{width}}  " + "  ".join(f"{v:>24}" for v in values))
+        print(f"{label:{width}}  " + "  ".join(f"{v:>22}" for v in values))
 
 
 COLD = textwrap.dedent(
@@ -277,6 +511,9 @@ def cold_start(sink: SoundServer, work: Path, wait: bool, n: int) -> list[float]
     return found
 
 
+FRONT_ENDS = ("before", "line", "app", "relay", "warm")
+
+
 def main(argv: list[str]) -> int:
     why = why_no_sound_server()
     if why:
@@ -287,28 +524,67 @@ def main(argv: list[str]) -> int:
         at = argv.index("--base")
         ref = argv[at + 1]
         del argv[at : at + 2]
+    only = FRONT_ENDS
+    if "--only" in argv:
+        at = argv.index("--only")
+        only = tuple(argv[at + 1].split(","))
+        del argv[at : at + 2]
+    if "app" in only and not shutil.which("tmux"):
+        print("app: skipped, tmux is not installed")
+        only = tuple(f for f in only if f != "app")
     routine_id = argv[0] if argv else "ear-bench"
     with tempfile.TemporaryDirectory(prefix="glutecoach-ear-bench-") as tmp, sound_server() as sink:
         work = Path(tmp)
         base, commit = base_tree(work, ref)
         text = BENCH
-        if routine_id != "ear-bench":
+        if routine_id.endswith(".toml"):  # a routine file of your own
+            text = Path(routine_id).read_text(encoding="utf-8")
+            routine_id = Path(routine_id).stem
+        elif routine_id != "ear-bench":
             builtin = ROOT / "glutecoach" / "data" / "routines" / f"{routine_id}.toml"
             text = builtin.read_text(encoding="utf-8")
-            routine_id = f"{routine_id}-copy"  # the same file for both sides, as the user's
+            routine_id = f"{routine_id}-copy"  # the same file for every side, as the user's
         started = time.monotonic()
-        before = hear(sink, base, routine_id, text, work, f"before ({commit})")
-        after = hear(sink, ROOT, routine_id, text, work, "after (this tree)")
+        sides: list[Side] = []
+        for front in only:
+            print(f"{front}: running (load {os.getloadavg()[0]:.2f})", flush=True)
+            if front == "before":
+                sides.append(hear(sink, base, routine_id, text, work, f"before ({commit})"))
+            elif front == "line":
+                sides.append(hear(sink, ROOT, routine_id, text, work, "line mode"))
+            elif front == "warm":  # line mode again, its phrase cache warm
+                warm = "line mode, 2nd run"
+                sides.append(hear(sink, ROOT, routine_id, text, work, warm, "line mode"))
+            elif front == "app":
+                total = (
+                    float(sides[-1].heard[-1].cue.due - sides[-1].heard[0].cue.due)
+                    if sides
+                    else 900.0
+                )
+                sides.append(hear_app(sink, routine_id, text, work, total))
+            elif front == "relay":
+                sides.append(hear_relay(sink, ROOT, routine_id, text, work, "relay"))
         print(
-            f"\n{routine_id}, line mode, paplay into a PulseAudio null sink "
-            f"({time.monotonic() - started:.0f} s)\n"
+            f"\n{routine_id}, paplay into a PulseAudio null sink, a fresh home (empty phrase "
+            f"cache) each ({time.monotonic() - started:.0f} s)\n"
         )
-        report([before, after])
+        report(sides)
+        for nodelay in (False, True):
+            waits = relay_wire(ROOT, nodelay)
+            state = "on " if nodelay else "off"
+            print(
+                f"\nrelay wire, a cue right after a flush, TCP_NODELAY {state}: "
+                f"median {ms(statistics.median(waits))}, p95 {ms(p95(waits))}, "
+                f"max {ms(max(waits))} "
+                f"({len(waits)} pairs, load {os.getloadavg()[0]:.2f})",
+                end="",
+            )
+        print()
         now = cold_start(sink, work, wait=False, n=3)
         ready = cold_start(sink, work, wait=True, n=3)
         print(
             f"\nfirst line of a new voice: said at once {', '.join(ms(v) for v in now)}; "
-            f"after wait_ready {', '.join(ms(v) for v in ready)}"
+            f"after wait_ready {', '.join(ms(v) for v in ready)} (load {os.getloadavg()[0]:.2f})"
         )
     return 0
 

@@ -9,7 +9,13 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from ear_support import SoundServer, sound_server, why_no_sound_server
+from ear_support import (
+    SoundServer,
+    pipewire_server,
+    sound_server,
+    why_no_pipewire,
+    why_no_sound_server,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -34,4 +40,15 @@ def sink() -> Iterator[SoundServer]:
             pytest.fail(f"GLUTECOACH_REQUIRE_VOICE is set but there is {why}")
         pytest.skip(f"{why}; set GLUTECOACH_REQUIRE_VOICE=1 to make this fail")
     with sound_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def pw_sink() -> Iterator[SoundServer]:
+    """A private PipeWire server for pw-play: "where present", so this one skips without
+    PipeWire even in CI (the PulseAudio sink above covers paplay and miniaudio there)."""
+    why = why_no_pipewire()
+    if why:
+        pytest.skip(why)
+    with pipewire_server() as server:
         yield server

@@ -18,6 +18,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -50,10 +51,11 @@ class SoundServer:
     sink: str = "glutecoach_ear"
     proc: subprocess.Popen[bytes] | None = None
     keeper: subprocess.Popen[bytes] | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)  # PipeWire's: its runtime folder
 
     @property
     def env(self) -> dict[str, str]:
-        return {"PULSE_SERVER": f"unix:{self.socket}", "PULSE_SINK": self.sink}
+        return {"PULSE_SERVER": f"unix:{self.socket}", "PULSE_SINK": self.sink, **self.extra_env}
 
     @property
     def monitor(self) -> str:
@@ -72,11 +74,15 @@ class SoundServer:
     def stop(self) -> None:
         for proc in (self.keeper, self.proc):
             if proc is not None and proc.poll() is None:
-                proc.terminate()
+                # Each was started in a session of its own: its group is it and its children
+                # (PipeWire's three daemons under dbus-run-session).
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGTERM)
                 try:
                     proc.wait(timeout=3)
                 except subprocess.TimeoutExpired:
-                    proc.kill()
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(proc.pid, signal.SIGKILL)
                     proc.wait()
 
 
@@ -145,7 +151,12 @@ def start_sound_server(folder: Path) -> SoundServer:
     if server.proc.poll() is not None:
         text = (folder / "pulseaudio.log").read_text(errors="replace")[-2000:]
         raise RuntimeError(f"PulseAudio exited at once:\n{text}")
-    # A null sink with nothing playing stops its clock; silence keeps it running in real time.
+    _keep_running(server)
+    return server
+
+
+def _keep_running(server: SoundServer) -> None:
+    """A null sink with nothing playing stops its clock; silence keeps it running in real time."""
     server.keeper = subprocess.Popen(
         [
             "pacat",
@@ -164,7 +175,103 @@ def start_sound_server(folder: Path) -> SoundServer:
         env={**os.environ, **server.env},
         start_new_session=True,
     )
+
+
+# PipeWire from Debian's packages (pipewire, pipewire-pulse, wireplumber, pipewire-bin for
+# pw-play, dbus for WirePlumber's session bus). EAR_PIPEWIRE_ROOT may name a folder those
+# packages were unpacked into (`dpkg -x`) instead: nothing is installed on the machine then,
+# and no pw-play appears on its PATH for every other program to pick.
+PIPEWIRE_COMMANDS = ("pipewire", "wireplumber", "pipewire-pulse", "pw-play", "dbus-run-session")
+PIPEWIRE_ROOT_ENV = "EAR_PIPEWIRE_ROOT"
+
+
+def _pipewire_env() -> dict[str, str]:
+    root = os.environ.get(PIPEWIRE_ROOT_ENV, "").strip()
+    if not root:
+        return {}
+    usr = Path(root) / "usr"
+    lib = usr / "lib" / "x86_64-linux-gnu"
+    return {
+        "PATH": os.pathsep.join([str(usr / "bin"), os.environ.get("PATH", "")]),
+        "LD_LIBRARY_PATH": str(lib),
+        "SPA_PLUGIN_DIR": str(lib / "spa-0.2"),
+        "PIPEWIRE_MODULE_DIR": str(lib / "pipewire-0.3"),
+        "PIPEWIRE_CONFIG_DIR": str(usr / "share" / "pipewire"),
+        "WIREPLUMBER_MODULE_DIR": str(lib / "wireplumber-0.4"),
+        "WIREPLUMBER_CONFIG_DIR": str(usr / "share" / "wireplumber"),
+        "WIREPLUMBER_DATA_DIR": str(usr / "share" / "wireplumber"),
+    }
+
+
+def why_no_pipewire() -> str:
+    """Empty when a private PipeWire server (with its PulseAudio side) can be started here."""
+    path = _pipewire_env().get("PATH", os.environ.get("PATH"))
+    missing = [
+        c for c in (*PIPEWIRE_COMMANDS, "pactl", "parec", "pacat") if not shutil.which(c, path=path)
+    ]
+    if missing:
+        return (
+            f"no PipeWire to play pw-play into ({', '.join(missing)} not found; Debian: "
+            "apt-get install pipewire pipewire-pulse wireplumber pipewire-bin dbus "
+            f"pulseaudio-utils, or unpack them and set {PIPEWIRE_ROOT_ENV})"
+        )
+    return ""
+
+
+def start_pipewire_server(folder: Path) -> SoundServer:
+    """PipeWire, WirePlumber and pipewire-pulse on a private session bus, with runtime files in
+    ``folder``; the same null sink as the PulseAudio server's, made through its PulseAudio side."""
+    folder.mkdir(parents=True, exist_ok=True)
+    runtime = folder / "runtime"
+    runtime.mkdir(mode=0o700)
+    extra = {
+        **_pipewire_env(),
+        "XDG_RUNTIME_DIR": str(runtime),
+        "PIPEWIRE_RUNTIME_DIR": str(runtime),
+    }
+    server = SoundServer(folder, runtime / "pulse" / "native", extra_env=extra)
+    script = "pipewire & sleep 0.5; wireplumber & sleep 0.5; pipewire-pulse & wait"
+    env = {**os.environ, **extra, "HOME": str(folder), "XDG_CONFIG_HOME": str(folder / "config")}
+    log = open(folder / "pipewire.log", "wb")  # noqa: SIM115
+    with log:
+        server.proc = subprocess.Popen(
+            ["dbus-run-session", "--", "sh", "-c", script],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            env=env,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if server.proc.poll() is not None:
+            break
+        if server.socket.exists() and server.pactl("info").returncode == 0:
+            break
+        time.sleep(0.1)
+    if server.proc.poll() is not None or server.pactl("info").returncode != 0:
+        server.stop()
+        text = (folder / "pipewire.log").read_text(errors="replace")[-2000:]
+        raise RuntimeError(f"PipeWire did not answer within 15 s:\n{text}")
+    made = server.pactl(
+        "load-module", "module-null-sink", f"sink_name={server.sink}", f"rate={RATE}", "channels=1"
+    )
+    if made.returncode != 0:
+        server.stop()
+        raise RuntimeError(f"PipeWire made no null sink: {made.stderr}")
+    server.pactl("set-default-sink", server.sink)
+    _keep_running(server)
     return server
+
+
+@contextlib.contextmanager
+def pipewire_server() -> Iterator[SoundServer]:
+    with tempfile.TemporaryDirectory(prefix="glutecoach-ear-pw-") as tmp:
+        server = start_pipewire_server(Path(tmp))
+        try:
+            yield server
+        finally:
+            server.stop()
 
 
 @contextlib.contextmanager
@@ -499,6 +606,35 @@ def run_plain(
     assert proc.stderr is not None
     run.stderr = proc.stderr.read()
     return run
+
+
+def printed_cues(run: Run) -> list[str]:
+    """The cue lines line mode printed, in order."""
+    return [found[3] for _at, line in run.lines if (found := CUE_LINE.match(line))]
+
+
+def logged_cues(path: Path) -> tuple[dict[str, object], list[Cue]] | None:
+    """What the run's cue log (``GLUTECOACH_CUE_LOG``) says: the plan as the run laid it out
+    (with the voice's measured lengths) and every cue handed to the voice with the monotonic
+    time it was due. None when there is no log (code from before the log, a run that failed)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    records = [json.loads(line) for line in lines if line.strip()]
+    starts = [r for r in records if r["ev"] == "start"]
+    if not starts:
+        return None
+    cues = [
+        Cue(r["text"], r["kind"], float(r["due"]), int(r["step"]))
+        for r in records
+        if r["ev"] == "cue"
+    ]
+    steps = starts[-1]["plan"]["steps"]
+    for cue in cues:
+        if cue.step >= len(steps):
+            cue.step = -1  # the closing line
+    return starts[-1], cues
 
 
 def due_cues(plan: Mapping[str, object], run: Run) -> list[Cue]:

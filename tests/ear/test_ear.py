@@ -19,14 +19,16 @@ from ear_support import (
     SoundServer,
     countdown_spacings,
     cut_audio,
-    due_cues,
+    logged_cues,
     match,
     phrase_files,
-    plan_json,
+    printed_cues,
     run_plain,
     score_near,
     table,
 )
+
+from glutecoach.workout.trace import CUE_LOG_ENV
 
 pytestmark = pytest.mark.voice
 
@@ -79,9 +81,15 @@ def _hear(
     env_extra: dict[str, str],
     skip_in: str | None = None,
 ) -> tuple[list[Heard], object, object]:
-    env = {**os.environ, "GLUTECOACH_HOME": str(home), **sink.env, **env_extra}
+    log = home / "cues.jsonl"
+    env = {
+        **os.environ,
+        "GLUTECOACH_HOME": str(home),
+        CUE_LOG_ENV: str(log),
+        **sink.env,
+        **env_extra,
+    }
     env.pop("GLUTECOACH_RELAY", None)
-    plan = plan_json(routine_id, env)
     recording = MonitorRecording(sink)
     assert recording.wait_started(), "the sink's monitor gave no sound at all"
     run = run_plain(routine_id, env, skip_in=skip_in, skip_after=1.0)
@@ -89,12 +97,19 @@ def _hear(
     clock = recording.clock()
     assert run.status == 0, run.stderr
     assert "Traceback" not in run.stderr, run.stderr
-    cues = due_cues(plan, run)
+    logged = logged_cues(log)
+    assert logged is not None, "the run wrote no cue log"
+    start, cues = logged
+    # Every cue the run printed is one it handed to the voice, in the same order.
+    assert [c.text for c in cues] == printed_cues(run)
     files = phrase_files(home / "cache" / "voice")
     heard = match(samples, clock, cues, files)
-    start = min(c.due for c in cues)
-    print(f"\n{routine_id} ({env_extra or 'default player'}):\n{table(heard, start)}")
-    return heard, run, (samples, clock, files, plan)
+    first = min(c.due for c in cues)
+    print(
+        f"\n{routine_id} ({env_extra or 'default player'}), laid out with "
+        f"{start['measured']}/{start['lines']} lines measured:\n{table(heard, first)}"
+    )
+    return heard, run, (samples, clock, files, start["plan"])
 
 
 def _check(heard: list[Heard]) -> None:
@@ -149,5 +164,15 @@ def test_a_one_sided_move_is_heard_through_miniaudio(sink: SoundServer, tmp_path
     empty.mkdir()
     home = _home(tmp_path, "sides", SIDES)
     heard, _run, _ = _hear(sink, home, "sides", {"PATH": str(empty), "GLUTECOACH_PLAYER": ""})
+    _check(heard)
+    assert any(h.cue.text == "Switch sides." and h.heard for h in heard)
+
+
+def test_a_one_sided_move_is_heard_through_pw_play(pw_sink: SoundServer, tmp_path: Path) -> None:
+    # The same sink and recording, on a PipeWire server; pw-play plays into it natively.
+    pw_play = shutil.which("pw-play", path=pw_sink.env.get("PATH"))
+    assert pw_play
+    home = _home(tmp_path, "sides", SIDES)
+    heard, _run, _ = _hear(pw_sink, home, "sides", {"GLUTECOACH_PLAYER": f"{pw_play} {{file}}"})
     _check(heard)
     assert any(h.cue.text == "Switch sides." and h.heard for h in heard)

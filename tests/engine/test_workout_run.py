@@ -8,7 +8,7 @@ from fakes import FakeClock, RecordingLog
 
 from glutecoach.engine.catalog import load_catalog
 from glutecoach.engine.model import CueKind
-from glutecoach.engine.plan import build_plan, speech_seconds
+from glutecoach.engine.plan import build_plan, plan_phrases, speech_seconds
 from glutecoach.engine.routines import load_routines
 from glutecoach.store.settings import Settings
 from glutecoach.voice.recording import RecordingVoice
@@ -45,18 +45,23 @@ def test_muted_in_the_settings_is_muted_from_the_first_cue() -> None:
     assert [e for e in run.poll() if isinstance(e, view.MuteChanged)] == [view.MuteChanged(False)]
 
 
-def test_the_first_steps_render_before_the_clock_and_the_rest_with_the_closing_line_after() -> None:
+def test_the_first_steps_render_first_then_every_line_then_the_clock_starts() -> None:
     run, _, voices = make()
     run.open()
-    plan = run.plan
-    first = [c[1] for c in voices[0].calls if c[0] == "prepare"]
-    assert first == [list(dict.fromkeys(c.text for s in plan.steps[:2] for c in s.cues))]
-    run.poll()  # the recording voice is ready at once: the clock starts
+    model = run.plan
+    asked = [c[1] for c in voices[0].calls if c[0] == "prepare"]
+    assert asked == [list(dict.fromkeys(c.text for s in model.steps[:2] for c in s.cues))]
+    run.poll()  # the recording voice is ready at once: every other line, then the clock
     assert run.started
-    rest = [c[1] for c in voices[0].calls if c[0] == "prepare"][1]
-    assert plan.closing is not None and rest[-1] == plan.closing.text
+    first, rest, after = [c[1] for c in voices[0].calls if c[0] == "prepare"]
+    assert model.options is not None
+    weighed = plan_phrases(model.routine, load_catalog(), model.options)
+    assert set(first) | set(rest) == set(weighed) | set(first)
+    assert not set(first) & set(rest)
+    plan = run.plan
+    assert plan.closing is not None and after[-1] == plan.closing.text
     every = {c.text for s in plan.steps for c in s.cues} | {plan.closing.text}
-    assert set(first[0]) | set(rest) == every
+    assert set(first) | set(after) == every
 
 
 def test_the_clock_waits_for_the_voice_then_starts_anyway() -> None:
