@@ -49,9 +49,12 @@ class Tmux:
 
 
 @contextlib.contextmanager
-def app_in_tmux(home: Path, name: str, *args: str) -> Iterator[Tmux]:
+def app_in_tmux(
+    home: Path, name: str, *args: str, env: dict[str, str] | None = None
+) -> Iterator[Tmux]:
     """The installed ``glutecoach ARGS`` in an 80x24 tmux session of its own, with the quick
-    routine and captions only in ``home``; the session is killed afterwards."""
+    routine and captions only in ``home`` (and ``env`` set too); the session is killed
+    afterwards."""
     assert shutil.which("tmux"), "tmux is needed for this test (CI installs it)"
     exe = Path(sys.executable).parent / "glutecoach"
     assert exe.exists(), f"the installed command is missing: {exe}"
@@ -61,6 +64,7 @@ def app_in_tmux(home: Path, name: str, *args: str) -> Iterator[Tmux]:
     session = Tmux(f"gc-{name}-test-{os.getpid()}", name)
     command = " ".join(
         [f"env GLUTECOACH_HOME={shlex.quote(str(home))} TERM=xterm-256color"]
+        + [f"{key}={shlex.quote(value)}" for key, value in (env or {}).items()]
         + [shlex.quote(part) for part in (str(exe), *args)]
     )
     session.run(
