@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from textual import events
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 PALETTE_WIDTH = 13  # "▏^p palette" with its padding, and a column to spare
 
@@ -20,7 +22,46 @@ class CoachFooter(Footer):
     def bindings_changed(self, screen: Screen[object]) -> None:
         if screen is self.screen and self.size.width:
             self._fit(self.size.width)
+        if screen is self.screen and self._relabel():
+            return
         super().bindings_changed(screen)
+
+    def _relabel(self) -> bool:
+        """The same keys with other words (space: Pause to Resume) are changed in place, at
+        once: Textual's footer rebuilds itself only after the next frame, so the label
+        lagged a frame behind the screen that changed it. False: the keys themselves
+        changed (or the palette hint comes or goes), and the footer is rebuilt."""
+        if not self._bindings_ready:
+            return False
+        try:
+            active = self.screen.active_bindings
+        except Exception:  # not on a screen yet
+            return False
+        wanted: dict[str, tuple[Binding, bool, str]] = {}
+        for _, binding, enabled, tooltip in active.values():
+            if binding.show:
+                if binding.group is not None:
+                    return False
+                wanted.setdefault(binding.action, (binding, enabled, tooltip))
+        shown = list(self.children)
+        keys = [k for k in shown if isinstance(k, FooterKey) and not _is_palette(k)]
+        palette = [k for k in shown if _is_palette(k)]
+        if len(keys) != len(shown) - len(palette) or len(keys) != len(wanted):
+            return False
+        if bool(palette) != (self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE):
+            return False
+        pairs = list(zip(keys, wanted.values(), strict=True))
+        for shown_key, (binding, enabled, _) in pairs:
+            if shown_key.key != binding.key or shown_key.has_class("-disabled") == enabled:
+                return False
+        for shown_key, (binding, _, tooltip) in pairs:
+            if (shown_key.description, shown_key.action) != (binding.description, binding.action):
+                resized = len(shown_key.description) != len(binding.description)
+                shown_key.description = binding.description
+                shown_key.action = binding.action
+                shown_key.tooltip = tooltip or None
+                shown_key.refresh(layout=resized)
+        return True
 
     def _fit(self, width: int) -> None:
         roomy, tight = self._needed()
@@ -51,3 +92,7 @@ class CoachFooter(Footer):
             roomy += text + 3
             tight += text + 2
         return roomy, tight
+
+
+def _is_palette(widget: object) -> bool:
+    return isinstance(widget, FooterKey) and widget.has_class("-command-palette")

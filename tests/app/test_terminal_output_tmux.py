@@ -12,8 +12,10 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -99,11 +101,21 @@ class Replay:
         self.pipe.close()
 
 
-@pytest.mark.terminal
-def test_compacted_output_leaves_the_terminal_as_textuals_own(
-    isolated_home: Path, tmp_path: Path
-) -> None:
-    raw = record_workout(isolated_home, tmp_path / "writes.jsonl")
+@dataclass
+class Replayed:
+    raw: list[str]  # Textual's own writes
+    compacted: list[str]  # the same through an OutputCompactor
+    raw_screens: list[tuple[str, str]]  # (cells, cursor) after each raw write
+    compact_screens: list[tuple[str, str]]
+
+
+@pytest.fixture(scope="module")
+def replayed(tmp_path_factory: pytest.TempPathFactory) -> Replayed:
+    """One recorded workout, played raw and compacted into two tmux windows."""
+    workdir = tmp_path_factory.mktemp("replay")
+    home = workdir / "home"
+    home.mkdir()
+    raw = record_workout(home, workdir / "writes.jsonl")
     assert len(raw) > 20, "too few frames recorded to compare"
     compactor = OutputCompactor()
     compacted = [compactor.feed(write) for write in raw]
@@ -111,25 +123,54 @@ def test_compacted_output_leaves_the_terminal_as_textuals_own(
     tmux = Tmux(f"gc-replay-test-{os.getpid()}", "replay")
     tmux.run("new-session", "-d", "-s", "replay", "-x", "80", "-y", "24", "sleep 600")
     windows = [
-        Replay(tmux, "raw", raw, tmp_path),
-        Replay(tmux, "compact", compacted, tmp_path),
+        Replay(tmux, "raw", raw, workdir),
+        Replay(tmux, "compact", compacted, workdir),
     ]
+    screens: tuple[list[tuple[str, str]], list[tuple[str, str]]] = ([], [])
     try:
         for number in range(len(raw)):
             for window in windows:
                 window.next()
-            for window in windows:
+            for window, seen in zip(windows, screens, strict=True):
                 window.wait(number)
-            want, got = (window.screen() for window in windows)
-            assert got == want, f"the screens differ after write {number}: {raw[number]!r}"
+                seen.append(window.screen())
     finally:
         for window in windows:
             window.close()
         tmux.run("kill-server")
+    return Replayed(raw, compacted, *screens)
 
-    raw_bytes = sum(len(w.encode()) for w in raw)
-    compact_bytes = sum(len(w.encode()) for w in compacted)
+
+@pytest.mark.terminal
+def test_compacted_output_leaves_the_terminal_as_textuals_own(replayed: Replayed) -> None:
+    for number, (want, got) in enumerate(
+        zip(replayed.raw_screens, replayed.compact_screens, strict=True)
+    ):
+        assert got == want, f"the screens differ after write {number}: {replayed.raw[number]!r}"
+    raw_bytes = sum(len(w.encode()) for w in replayed.raw)
+    compact_bytes = sum(len(w.encode()) for w in replayed.compacted)
     assert compact_bytes < 0.75 * raw_bytes, (raw_bytes, compact_bytes)
+
+
+def _plain(cells: str) -> list[str]:
+    return re.sub(r"\x1b\[[0-9;:]*m", "", cells).splitlines()
+
+
+@pytest.mark.terminal
+def test_the_footer_says_resume_in_the_frame_that_shows_paused(replayed: Replayed) -> None:
+    """Every frame the terminal showed: while the band says PAUSED, space is Resume; while it
+    says WORK, space is Pause (it lagged a frame behind: Pause under a paused band)."""
+    seen = {"paused": 0, "running": 0}
+    for number, (cells, _) in enumerate(replayed.raw_screens):
+        lines = _plain(cells)
+        band, footer = lines[0], lines[-1]
+        if "PAUSED" in band:
+            seen["paused"] += 1
+            assert "space Resume" in footer, (number, footer)
+        elif band.startswith(" WORK"):
+            seen["running"] += 1
+            assert "space Pause" in footer, (number, footer)
+    assert seen["paused"] and seen["running"], seen
 
 
 def test_the_app_compacts_its_output_unless_told_not_to(
