@@ -18,6 +18,29 @@ class CoachFooter(Footer):
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit(event.size.width)
+        self._drop_what_does_not_fit()
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        self._drop_what_does_not_fit()
+
+    def _drop_what_does_not_fit(self) -> None:
+        """Keys that would be cut at the right edge are not shown at all, last first (the
+        screens list the keys that matter first): at 40 columns a paused workout showed
+        `m Mut`, Resume being a letter longer than Pause. Help still lists every key."""
+        keys = list(self.query_children(FooterKey))
+        room = self.size.width - sum(k.outer_size.width for k in keys if _is_palette(k))
+        used = 0
+        for key in keys:
+            if _is_palette(key):
+                continue
+            # as Textual pads them: compact, "k Desc" and a gap; roomy, " k Desc " (see _needed)
+            text = len(key.key_display) + len(key.description)
+            own, gap = (text + 1, 1) if self.compact else (text + 3, 0)
+            fits = used + own <= room
+            if key.display != fits:
+                key.display = fits
+            used = used + own + gap if fits else room
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         if screen is self.screen and self.size.width:
@@ -61,6 +84,7 @@ class CoachFooter(Footer):
                 shown_key.action = binding.action
                 shown_key.tooltip = tooltip or None
                 shown_key.refresh(layout=resized)
+        self._drop_what_does_not_fit()
         return True
 
     def _fit(self, width: int) -> None:
