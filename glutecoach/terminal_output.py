@@ -26,7 +26,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from textual.driver import Driver
@@ -150,7 +150,7 @@ class OutputCompactor:
         # a tenth fewer bytes on the live view, but the terminal is not left as Textual
         # left it between writes)
         self.settle = settle
-        self._lock = threading.Lock()
+        self.lock = threading.RLock()
         self._term: Look | None = PLAIN  # what the terminal has (None: unknown)
         self._want: Look | None = PLAIN  # what the app has asked for
         self._pos: tuple[int, int] | None = None  # the terminal's cursor (row, column)
@@ -161,7 +161,7 @@ class OutputCompactor:
     def feed(self, data: str) -> str:
         """What to send for ``data``. An escape sequence cut short at its end is held back
         until the next write completes it (the terminal could not act on half of one)."""
-        with self._lock:
+        with self.lock:
             data = self._held + data
             self._held = ""
             last = data.rfind("\x1b")
@@ -227,12 +227,21 @@ def enabled() -> bool:
 
 
 def compacting(driver_class: type[Driver]) -> type[Driver]:
-    """``driver_class`` with its output going through an :class:`OutputCompactor`."""
+    """``driver_class`` with its output going through an :class:`OutputCompactor`.
+
+    A write is compacted and queued under the compactor's lock, so writes from other threads
+    (the bell, notifications) reach the terminal in the order they were compacted."""
+
+    def __init__(self: Driver, *args: Any, **kwargs: Any) -> None:
+        driver_class.__init__(self, *args, **kwargs)
+        self.__dict__["_compactor"] = OutputCompactor()
 
     def write(self: Driver, data: str) -> None:
-        compactor = self.__dict__.get("_compactor")
-        if compactor is None:
-            compactor = self.__dict__["_compactor"] = OutputCompactor()
-        driver_class.write(self, compactor.feed(data))
+        compactor: OutputCompactor = self.__dict__["_compactor"]
+        with compactor.lock:
+            out = compactor.feed(data)
+            if out:
+                driver_class.write(self, out)
 
-    return type(f"Compacting{driver_class.__name__}", (driver_class,), {"write": write})
+    name = f"Compacting{driver_class.__name__}"
+    return type(name, (driver_class,), {"__init__": __init__, "write": write})
