@@ -27,6 +27,8 @@ from glutecoach.screens.routines import RoutinesScreen
 from glutecoach.themes import ANSI_THEME, DEFAULT_THEME, PHASE_DEFAULTS, load_themes
 
 if TYPE_CHECKING:
+    from textual.driver import Driver
+
     from glutecoach.screens.levels import LevelsScreen
     from glutecoach.store import Store
     from glutecoach.store.settings import Settings
@@ -99,6 +101,14 @@ class GlutecoachApp(App[None]):
         self._ui_loop: asyncio.AbstractEventLoop | None = None
         self._startup_notices: list[tuple[str, str]] = []
         self._load_theme_files()
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this terminal, its output rid of redundant codes first (the
+        same screen in about half the bytes; ``terminal_output``)."""
+        from glutecoach import terminal_output
+
+        driver = super().get_driver_class()
+        return terminal_output.compacting(driver) if terminal_output.enabled() else driver
 
     # -- themes and settings ---------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -15,6 +16,10 @@ class CoachFooter(Footer):
     """Compact when the keys would not fit otherwise (always under 80 columns); the palette
     hint gives its room to real keys when they need it, and always below 60 columns
     (Ctrl+P still works, and help lists it)."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size.width)
+        self._drop_what_does_not_fit()
 
     _composed: object = None  # what the keys were last composed from
 
@@ -43,6 +48,7 @@ class CoachFooter(Footer):
             return
         self._composed = shown
         await super().recompose()
+        self._drop_what_does_not_fit()
 
     def _shown(self) -> object:
         """Everything ``Footer.compose`` draws from, to compare; None until it has keys."""
@@ -58,8 +64,23 @@ class CoachFooter(Footer):
         hint = self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE
         return keys, hint, palette[1:] if palette and hint else None
 
-    def on_resize(self, event: events.Resize) -> None:
-        self._fit(event.size.width)
+    def _drop_what_does_not_fit(self) -> None:
+        """Keys that would be cut at the right edge are not shown at all, last first (the
+        screens list the keys that matter first): at 40 columns a paused workout showed
+        `m Mut`, Resume being a letter longer than Pause. Help still lists every key."""
+        keys = list(self.query_children(FooterKey))
+        room = self.size.width - sum(k.outer_size.width for k in keys if _is_palette(k))
+        used = 0
+        for key in keys:
+            if _is_palette(key):
+                continue
+            # as Textual pads them: compact, "k Desc" and a gap; roomy, " k Desc " (see _needed)
+            text = len(key.key_display) + len(key.description)
+            own, gap = (text + 1, 1) if self.compact else (text + 3, 0)
+            fits = used + own <= room
+            if key.display != fits:
+                key.display = fits
+            used = used + own + gap if fits else room
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         if screen is not self.screen or not screen.is_active:
@@ -69,7 +90,48 @@ class CoachFooter(Footer):
             return
         if self.size.width:
             self._fit(self.size.width)
+        if self._relabel():
+            self._composed = self._shown()  # relabelled in place: nothing to recompose
+            return
         super().bindings_changed(screen)
+
+    def _relabel(self) -> bool:
+        """The same keys with other words (space: Pause to Resume) are changed in place, at
+        once: Textual's footer rebuilds itself only after the next frame, so the label
+        lagged a frame behind the screen that changed it. False: the keys themselves
+        changed (or the palette hint comes or goes), and the footer is rebuilt."""
+        if not self._bindings_ready:
+            return False
+        try:
+            active = self.screen.active_bindings
+        except Exception:  # not on a screen yet
+            return False
+        wanted: dict[str, tuple[Binding, bool, str]] = {}
+        for _, binding, enabled, tooltip in active.values():
+            if binding.show:
+                if binding.group is not None:
+                    return False
+                wanted.setdefault(binding.action, (binding, enabled, tooltip))
+        shown = list(self.children)
+        keys = [k for k in shown if isinstance(k, FooterKey) and not _is_palette(k)]
+        palette = [k for k in shown if _is_palette(k)]
+        if len(keys) != len(shown) - len(palette) or len(keys) != len(wanted):
+            return False
+        if bool(palette) != (self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE):
+            return False
+        pairs = list(zip(keys, wanted.values(), strict=True))
+        for shown_key, (binding, enabled, _) in pairs:
+            if shown_key.key != binding.key or shown_key.has_class("-disabled") == enabled:
+                return False
+        for shown_key, (binding, _, tooltip) in pairs:
+            if (shown_key.description, shown_key.action) != (binding.description, binding.action):
+                resized = len(shown_key.description) != len(binding.description)
+                shown_key.description = binding.description
+                shown_key.action = binding.action
+                shown_key.tooltip = tooltip or None
+                shown_key.refresh(layout=resized)
+        self._drop_what_does_not_fit()
+        return True
 
     def _fit(self, width: int, recompose: bool = True) -> None:
         roomy, tight = self._needed()
@@ -101,3 +163,7 @@ class CoachFooter(Footer):
             roomy += text + 3
             tight += text + 2
         return roomy, tight
+
+
+def _is_palette(widget: object) -> bool:
+    return isinstance(widget, FooterKey) and widget.has_class("-command-palette")
