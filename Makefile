@@ -38,7 +38,11 @@ run: $(VENV)/.installed-run
 test: $(VENV)/.installed-test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed-test
+$(VENV)/.installed-bench: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test,bench]'
+	touch $@ $(VENV)/.installed-test $(VENV)/.installed-run
+
+bench: $(VENV)/.installed-bench
 	@$(PY) -m compileall -q glutecoach
 	$(PY) tests/bench/run_all.py $(ARGS)
 

