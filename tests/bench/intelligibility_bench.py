@@ -25,10 +25,12 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -113,13 +115,61 @@ def hear_all(manifest: dict[str, Any], out: Path, grammar: str) -> dict[str, Any
     return {"heard": heard, "counted": counted, "recognizer": general}
 
 
+def same_audio(before: Path, now: Path, manifest: dict[str, Any]) -> bool:
+    """Whether every render in ``now`` is byte for byte the one in ``before`` (espeak-ng
+    renders alike every time; Piper adds noise, so each of its renders is heard anew)."""
+    return all(
+        (before / r["file"]).read_bytes() == (now / r["file"]).read_bytes()
+        for r in manifest["renders"]
+    )
+
+
+def summarise(name: str, runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One engine's row: scores pooled over every render (all errors over all words), times
+    averaged per render."""
+    heard = [h for run in runs for h in run["heard"]]
+    manifests = [run["manifest"] for run in runs]
+    return {
+        "engine": name,
+        "via": manifests[0]["via"],
+        "all": Score.of(heard),
+        "counts": Score.of(h for h in heard if Phrase(h.text).count),
+        "right": Score.of(h for run in runs for h in run["counted"]),
+        "load": statistics.mean(m["load"] for m in manifests),
+        "render": statistics.mean(sum(r["render"] for r in m["renders"]) for m in manifests),
+        "audio": statistics.mean(sum(r["seconds"] for r in m["renders"]) for m in manifests),
+        "runs": runs,
+        "phrases": len(runs[0]["heard"]),
+        "words": sum(h.words for h in runs[0]["heard"]),
+    }
+
+
+def share(score: Score) -> float:
+    return score.exact / score.phrases if score.phrases else 0.0
+
+
+def spread(runs: list[dict[str, Any]]) -> str:
+    """The lowest and highest of each measure across renders."""
+
+    def span(values: list[float]) -> str:
+        return f"{min(values) * 100:.1f}-{max(values) * 100:.1f} %"
+
+    counts = [Score.of(h for h in r["heard"] if Phrase(h.text).count).accuracy for r in runs]
+    return (
+        f"accuracy {span([Score.of(r['heard']).accuracy for r in runs])}, "
+        f"counts {span(counts)}, "
+        f"counts right {span([share(Score.of(r['counted'])) for r in runs])}"
+    )
+
+
 def pct(value: float) -> str:
     return f"{value * 100:5.1f} %"
 
 
-def right_cell(score: Score) -> str:
-    share = score.exact / score.phrases if score.phrases else 0.0
-    return f"{score.exact}/{score.phrases} {share * 100:3.0f} %"
+def right_cell(score: Score, renders: int) -> str:
+    """Counts heard right per render, of the counts there are: "12/13" (or "12.7/13")."""
+    right = f"{score.exact / renders:.1f}".removesuffix(".0")
+    return f"{right}/{score.phrases // renders} {share(score) * 100:3.0f} %"
 
 
 def table(rows: list[dict[str, Any]]) -> str:
@@ -130,10 +180,10 @@ def table(rows: list[dict[str, Any]]) -> str:
     lines = [head, "-" * len(head)]
     for row in rows:
         lines.append(
-            f"{row['engine']:<8} {row['all'].phrases:>7} {row['all'].words:>5} "
+            f"{row['engine']:<8} {row['phrases']:>7} {row['words']:>5} "
             f"{pct(row['all'].wer):>7} {pct(row['all'].accuracy):>8} "
             f"{pct(row['counts'].accuracy):>7} "
-            f"{right_cell(row['right']):>12} "
+            f"{right_cell(row['right'], len(row['runs'])):>12} "
             f"{row['load']:>6.2f} {row['render']:>8.2f} {row['audio']:>7.1f}"
         )
     return "\n".join(lines)
@@ -146,6 +196,9 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--worst", type=int, default=6, help="worst phrases shown per engine")
     parser.add_argument("--json", type=Path, help="also write the results to FILE")
     parser.add_argument("--default-levels-only", action="store_true")
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="render and hear each engine N times (Piper varies)"
+    )
     parser.add_argument("--rate", type=int, default=SPEAKING_RATE, help=argparse.SUPPRESS)
     parser.add_argument("--render", help=argparse.SUPPRESS)  # the child's side
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -186,33 +239,29 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="glutecoach-intel-") as tmp:
         base = args.keep or Path(tmp)
         for name in names:
-            out = base / name
-            try:
-                manifest = render_in_child(name, out, texts, args.rate)
-            except RuntimeError as exc:
-                print(f"\n{exc}", flush=True)
-                continue
-            began = time.perf_counter()
-            outcome = hear_all(manifest, out, grammar)
-            recognizer: Recognizer = outcome["recognizer"]
-            missing_words |= {w for t in texts for w in words(t) if not recognizer.knows(w)}
-            row = {
-                "engine": name,
-                "via": manifest["via"],
-                "all": Score.of(outcome["heard"]),
-                "counts": Score.of(h for h in outcome["heard"] if Phrase(h.text).count),
-                "right": Score.of(outcome["counted"]),
-                "load": manifest["load"],
-                "render": sum(r["render"] for r in manifest["renders"]),
-                "audio": sum(r["seconds"] for r in manifest["renders"]),
-                "heard": outcome["heard"],
-                "counted": outcome["counted"],
-            }
-            rows.append(row)
-            print(
-                f"  {name} ({manifest['via']}): heard in {time.perf_counter() - began:.1f} s",
-                flush=True,
-            )
+            runs: list[dict[str, Any]] = []
+            for repeat in range(args.repeat):
+                out = base / name / f"render-{repeat + 1}"
+                try:
+                    manifest = render_in_child(name, out, texts, args.rate)
+                except RuntimeError as exc:
+                    print(f"\n{exc}", flush=True)
+                    break
+                began = time.perf_counter()
+                previous = runs[-1] if runs else None
+                if previous and same_audio(previous["out"], out, manifest):
+                    outcome, note = previous, "the same audio as before: heard as before"
+                else:
+                    outcome = hear_all(manifest, out, grammar)
+                    note = f"heard in {time.perf_counter() - began:.1f} s"
+                    missing_words |= {
+                        w for t in texts for w in words(t) if not outcome["recognizer"].knows(w)
+                    }
+                runs.append({**outcome, "manifest": manifest, "out": out})
+                via = manifest["via"].split(" (")[0]
+                print(f"  {name} ({via}), render {repeat + 1}: {note}", flush=True)
+            if runs:
+                rows.append(summarise(name, runs))
         if args.keep:
             print(f"renders kept in {args.keep}")
 
@@ -221,6 +270,9 @@ def main(argv: list[str]) -> int:
         return 1
     print()
     print(table(rows))
+    if args.repeat > 1:
+        for row in rows:
+            print(f"{row['engine']} over {len(row['runs'])} renders: {spread(row['runs'])}")
     total = sum(len(words(t)) for t in texts)
     lost = sum(w in missing_words for t in texts for w in words(t))
     if missing_words:
@@ -233,48 +285,52 @@ def main(argv: list[str]) -> int:
         base_row = rows[0]
         for row in rows[1:]:
             gain = row["all"].accuracy - base_row["all"].accuracy
-            right = row["right"].exact - base_row["right"].exact
+            counts = row["counts"].accuracy - base_row["counts"].accuracy
+            right = share(row["right"]) - share(base_row["right"])
             print(
                 f"{row['engine']} vs {base_row['engine']}: accuracy {gain * 100:+.1f} points, "
-                f"counts {(row['counts'].accuracy - base_row['counts'].accuracy) * 100:+.1f} "
-                f"points, counts right {right:+d}"
+                f"counts {counts * 100:+.1f} points, counts right {right * 100:+.1f} points"
             )
 
     for row in rows:
-        print(f"\n{row['engine']}: worst phrases (general model)")
-        worst = sorted(row["heard"], key=lambda h: (-h.wer, -h.errors, h.text))[: args.worst]
+        first = row["runs"][0]
+        print(f"\n{row['engine']}: worst phrases (general model, first render)")
+        worst = sorted(first["heard"], key=lambda h: (-h.wer, -h.errors, h.text))[: args.worst]
         for h in worst:
             print(f"  {pct(h.wer)} WER  {h.text!r} -> {h.heard!r}")
-        wrong = [h for h in row["counted"] if h.errors]
+        wrong = Counter(
+            (h.text, h.heard) for run in row["runs"] for h in run["counted"] if h.errors
+        )
         print(
-            f"{row['engine']}: counts misheard with the counts' grammar: "
-            + (", ".join(f"{h.text!r} -> {h.heard!r}" for h in wrong) or "none")
+            f"{row['engine']}: counts misheard with the counts' grammar (all renders): "
+            + (
+                ", ".join(
+                    f"{text!r} -> {heard!r}" + (f" (x{n})" if n > 1 else "")
+                    for (text, heard), n in wrong.items()
+                )
+                or "none"
+            )
         )
     print(f"\nbench took {time.perf_counter() - started:.0f} s")
 
     if args.json:
-        args.json.write_text(
-            json.dumps(
-                {
-                    "phrases": len(phrases),
-                    "engines": {
-                        row["engine"]: {
-                            "via": row["via"],
-                            "wer": row["all"].wer,
-                            "accuracy": row["all"].accuracy,
-                            "counts_accuracy": row["counts"].accuracy,
-                            "counts_right": [row["right"].exact, row["right"].phrases],
-                            "load_s": row["load"],
-                            "render_s": row["render"],
-                            "audio_s": row["audio"],
-                            "heard": [[h.text, h.heard, h.errors] for h in row["heard"]],
-                        }
-                        for row in rows
-                    },
-                },
-                indent=1,
-            )
-        )
+        results = {
+            row["engine"]: {
+                "via": row["via"],
+                "wer": row["all"].wer,
+                "accuracy": row["all"].accuracy,
+                "counts_accuracy": row["counts"].accuracy,
+                "counts_right": [row["right"].exact, row["right"].phrases],
+                "load_s": row["load"],
+                "render_s": row["render"],
+                "audio_s": row["audio"],
+                "renders": [
+                    [[h.text, h.heard, h.errors] for h in run["heard"]] for run in row["runs"]
+                ],
+            }
+            for row in rows
+        }
+        args.json.write_text(json.dumps({"phrases": len(phrases), "engines": results}, indent=1))
     return 0
 
 
