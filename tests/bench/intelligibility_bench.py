@@ -2,16 +2,19 @@
 each engine, heard by an offline recognizer, scored by word accuracy, side by side.
 
     nice -n 19 .venv/bin/python tests/bench/intelligibility_bench.py [--engines espeak,piper]
-        [--keep DIR] [--worst N] [--json FILE]
+        [--repeat N] [--keep DIR] [--worst N] [--json FILE]
 
 Needs the ``bench`` extra (pocketsphinx, whose wheel holds its English model): ``make bench``
 installs it. The recognizer stands in for a listener who cannot look at the screen: a rough
-but repeatable measure, the same for every engine. Columns:
+but repeatable measure, the same for every engine. It is harsher than a person, most of all
+with espeak-ng's formant voice: compare engines by it, do not read its numbers as how much
+a person understands. Columns:
 
 - accuracy: 1 - word error rate over all phrases, the recognizer's general language model;
 - counts: the same over the counts alone ("3", "7", "10, last one.");
-- counts right: counts heard exactly right with a grammar of the counts alone (a listener who
-  knows a number is coming; chance is about one in twenty);
+- counts right: counts heard exactly right with a grammar of the counts alone, a forced choice
+  among the numbers the routines count (1 to 12, each with or without "last one"): the
+  listener who knows a number is coming and must tell which; chance is under one in ten;
 - load / render: seconds to open the engine / to render every phrase; audio: seconds rendered.
 
 Each engine renders through ``glutecoach.voice.engines.open_engine`` in a process of its own,
