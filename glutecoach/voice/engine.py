@@ -10,9 +10,13 @@
 
 pyttsx3 loads libespeak-ng by its soname on Linux and from a few fixed paths elsewhere.
 When the system has no espeak we load the copy that the ``espeakng-loader`` wheel ships
-first, with ``RTLD_GLOBAL`` so pyttsx3's own ``dlopen`` finds it by soname (on macOS and
-Windows pyttsx3 is pointed at that file while its espeak module loads), and point
-``ESPEAK_DATA_PATH`` at its data. That is what lets speech work from pip alone.
+first, so pyttsx3's own ``dlopen`` finds it by soname (glibc matches a loaded library's
+soname; on macOS and Windows pyttsx3 is pointed at that file while its espeak module loads),
+and point ``ESPEAK_DATA_PATH`` at its data. That is what lets speech work from pip alone.
+It is loaded ``RTLD_LOCAL``: with ``RTLD_GLOBAL`` its ``espeak_*`` symbols would take the
+place of those inside Piper's own espeak-ng (``piper/espeakbridge``, the natural voice's
+phonemizer) loaded after it, and the worker crashed (measured: a segfault on the first
+natural render after an espeak-ng one).
 
 Only the speech worker and one-shot commands (``say``, ``voices``, ``doctor``) load the
 engine. The app process never does: a forked child of a process that initialised espeak
@@ -67,7 +71,8 @@ class EngineInfo:
     """Where the synthesiser comes from.
 
     ``source``: system | bundled | env (espeak-ng from those places) | platform (the
-    native voice) | driver (``GLUTECOACH_TTS_DRIVER``) | none. ``driver`` is the pyttsx3
+    native voice) | driver (``GLUTECOACH_TTS_DRIVER``) | neural (the natural voice, see
+    ``neural.py``; ``library`` then describes it) | none. ``driver`` is the pyttsx3
     driver; ``note`` says why a native voice was passed over for espeak-ng.
     """
 
@@ -85,6 +90,8 @@ class EngineInfo:
             return f"the system's own voice, {self.library}"
         if self.source == "driver":
             return f"the pyttsx3 driver {self.library} (from {DRIVER_ENV})"
+        if self.source == "neural":
+            return self.library
         where = {
             "system": "the system's libespeak-ng",
             "bundled": "libespeak-ng bundled with the espeakng-loader package",
@@ -189,7 +196,7 @@ def load_espeak() -> EngineInfo:
     if not info.ok:
         _loaded = info
         return info
-    mode = getattr(os, "RTLD_GLOBAL", ctypes.RTLD_GLOBAL)
+    mode = getattr(os, "RTLD_LOCAL", ctypes.RTLD_LOCAL)
     if info.source == "env":
         try:
             ctypes.CDLL(info.library, mode=mode)
@@ -340,10 +347,14 @@ def list_voices(engine: Any) -> list[dict[str, Any]]:
     return voices
 
 
-def all_voices(on: str | None = None) -> tuple[list[tuple[str, list[dict[str, Any]]]], list[str]]:
-    """Every voice one can put in ``voice_id``, grouped by engine: the native one first
-    (macOS, Windows, or a ``GLUTECOACH_TTS_DRIVER``), then espeak-ng, whose ids carry an
-    ``espeak:`` prefix when it is not the only engine. Also: why an engine is missing."""
+def all_voices(
+    on: str | None = None, *, prefix_espeak: bool = False
+) -> tuple[list[tuple[str, list[dict[str, Any]]]], list[str]]:
+    """Every pyttsx3 voice one can put in ``voice_id``, grouped by engine: the native one
+    first (macOS, Windows, or a ``GLUTECOACH_TTS_DRIVER``), then espeak-ng, whose ids carry
+    an ``espeak:`` prefix when it is not the only engine (``prefix_espeak``: other engines
+    are listed too). Also: why an engine is missing. ``engines.all_voices`` adds the
+    natural voices."""
     groups: list[tuple[str, list[dict[str, Any]]]] = []
     problems: list[str] = []
     first = locate("", on=on)
@@ -366,7 +377,7 @@ def all_voices(on: str | None = None) -> tuple[list[tuple[str, list[dict[str, An
     except EngineUnavailable as exc:
         problems.append(str(exc))
         return groups, problems
-    if groups or first.note:
+    if groups or first.note or prefix_espeak:
         voices = [{**v, "id": f"{ESPEAK}:{v['id']}", "default": False} for v in voices]
     groups.append((espeak.describe(), voices))
     return groups, problems

@@ -74,10 +74,8 @@ class WorkerBackend:
         host = self._host
         name = ev.get("ev")
         if name in ("ready", "engine") and ev.get("fallback"):
-            host.notice(
-                f"Speaking with the bundled espeak-ng voice: {ev['fallback']}. "
-                "`glutecoach doctor` explains."
-            )
+            label = str(ev.get("label") or "the bundled espeak-ng voice")
+            host.notice(f"Speaking with {label}: {ev['fallback']}. `glutecoach doctor` explains.")
         if name == "engine":
             host.engine = {**host.engine, "engine": ev.get("engine"), "fallback": ev["fallback"]}
             host.voice_changed()

@@ -21,6 +21,7 @@ from typing import Any
 
 from glutecoach.voice import audio
 from glutecoach.voice import engine as _engine
+from glutecoach.voice import neural as _neural
 
 CACHE_FORMAT = "trimmed-1"  # bumped when what is stored changes: older files are re-rendered
 CACHE_LIMIT = 400  # rendered phrases kept on disk; the oldest go first
@@ -47,12 +48,14 @@ class UnreadableAudio(RuntimeError):
     """The engine wrote sound of a kind this build cannot read: rendering again would not help."""
 
 
-class Synth:
-    """One pyttsx3 engine, used from one thread only.
+class PyttsxSynth:
+    """One pyttsx3 engine (the system's voice, or espeak-ng), used from one thread only.
 
     ``fallback`` says why espeak-ng speaks instead of the native voice ("" when it does
     not): the native voice could not start, or could not render.
     """
+
+    name = "espeak"  # the engines seam's name for this path (espeak-ng, or the native voice)
 
     def __init__(
         self, voice_id: str = "", rate: int = 170, volume: float = 1.0, *, on: str | None = None
@@ -103,6 +106,9 @@ class Synth:
 
     def voices(self) -> list[dict[str, Any]]:
         return _engine.list_voices(self._engine)
+
+    def describe(self) -> str:
+        return self.info.describe()
 
     def render(self, text: str, path: Path) -> float:
         """Write ``text`` as a WAV at ``path`` (atomically); return its duration in seconds."""
@@ -166,6 +172,157 @@ class Synth:
         sound = audio.decode(data, tmp)  # AudioError: the engine wrote something unreadable
         start, end = audio.speech_bounds(sound)
         return sound if end > start else None
+
+
+def _default_why() -> str:
+    """Why an empty ``voice_id`` does not get the natural voice here."""
+    if _neural.turned_off():
+        return f"the default ({_neural.DISABLE_ENV}=0 keeps the natural voice from it)"
+    found = _neural.locate("")
+    if found.ok:  # the engine is there, but not onnxruntime and piper both
+        return "the default"
+    return f"the default (the natural voice is not installed: {found.detail})"
+
+
+class Synth:
+    """The worker's speech engine, used from one thread only: the natural voice
+    (:class:`~glutecoach.voice.neural.PiperEngine`) when ``voice_id`` asks for it or is empty
+    where it is installed, else :class:`PyttsxSynth` (the system's voice or espeak-ng).
+
+    The natural voice missing, failing to load or failing to render hands over to the
+    pyttsx3 path's default voice (espeak-ng on Linux), once: ``fallback`` then says why
+    ("" while the voice asked for speaks), and that voice is not tried again in this process.
+    ``why`` says in plain words why the engine in use was chosen.
+    """
+
+    def __init__(
+        self, voice_id: str = "", rate: int = 170, volume: float = 1.0, *, on: str | None = None
+    ) -> None:
+        self._on = on
+        self._failed: dict[str, str] = {}  # natural voice -> why it could not speak
+        self._note = ""  # why the natural voice asked for is not the one speaking
+        self._impl: PyttsxSynth | _neural.PiperEngine
+        self._open(voice_id, rate, volume)
+
+    def _open(self, voice_id: str, rate: int, volume: float) -> None:
+        if not _neural.chosen(voice_id):
+            self._impl = PyttsxSynth(voice_id, rate, volume, on=self._on)
+            self._note = ""
+            self.why = f"voice_id = {voice_id!r}" if voice_id.strip() else _default_why()
+            return
+        name = _neural.voice_name(voice_id)
+        failed = self._failed.get(name)
+        if failed is None:
+            try:
+                self._impl = _neural.PiperEngine(voice_id, rate, volume)
+            except _neural.NeuralUnavailable as exc:
+                failed = self._failed[name] = str(exc)
+            else:
+                self._note = ""
+                self.why = (
+                    f"voice_id = {voice_id!r}"
+                    if voice_id.strip()
+                    else "the default where the natural voice is installed"
+                )
+                return
+        self._impl = PyttsxSynth("", rate, volume, on=self._on)
+        self._note = f"the natural voice cannot speak: {failed}"
+        self.why = f"standing in for the natural voice, which cannot speak ({failed})"
+
+    @property
+    def natural(self) -> bool:
+        """The natural voice is what speaks."""
+        return isinstance(self._impl, _neural.PiperEngine)
+
+    @property
+    def fallback(self) -> str:
+        """Why the voice speaking is not the one asked for ("" when it is)."""
+        inner = self._impl.fallback if isinstance(self._impl, PyttsxSynth) else ""
+        return "; ".join(part for part in (self._note, inner) if part)
+
+    @property
+    def info(self) -> _engine.EngineInfo:
+        if isinstance(self._impl, _neural.PiperEngine):
+            return _engine.EngineInfo(True, "neural", self._impl.describe(), driver=_neural.PIPER)
+        return self._impl.info
+
+    @property
+    def voice_known(self) -> bool:
+        return self._impl.voice_known if isinstance(self._impl, PyttsxSynth) else True
+
+    @property
+    def voice_id(self) -> str:
+        return self._impl.voice_id
+
+    @property
+    def rate(self) -> int:
+        return self._impl.rate
+
+    @property
+    def volume(self) -> float:
+        return self._impl.volume
+
+    @property
+    def label(self) -> str:
+        """A short name for the voice speaking, for notices."""
+        if self.natural:
+            return "the natural voice"
+        if self.info.driver == _engine.ESPEAK:
+            return "the bundled espeak-ng voice" if self.info.source == "bundled" else "espeak-ng"
+        return "the system's voice"
+
+    def configure(self, voice_id: str, rate: int, volume: float) -> None:
+        impl = self._impl
+        if _neural.chosen(voice_id):
+            name = _neural.voice_name(voice_id)
+            if isinstance(impl, _neural.PiperEngine) and impl.info.voice == name:
+                impl.configure(rate, volume)
+                return
+            if name in self._failed and isinstance(impl, PyttsxSynth) and self._note:
+                impl.configure("", rate, volume)  # still standing in: not loaded again
+                return
+            self._open(voice_id, rate, volume)
+            return
+        if isinstance(impl, PyttsxSynth):
+            impl.configure(voice_id, rate, volume)
+            self._note = ""
+            self.why = f"voice_id = {voice_id!r}" if voice_id.strip() else self.why
+            return
+        self._open(voice_id, rate, volume)
+
+    @property
+    def signature(self) -> str:
+        return self._impl.signature
+
+    def voices(self) -> list[dict[str, Any]]:
+        return self._impl.voices()
+
+    def describe(self) -> str:
+        return self._impl.describe()
+
+    def render(self, text: str, path: Path) -> float:
+        """Write ``text`` as a WAV at ``path`` (atomically); return its duration in seconds."""
+        return self.render_speech(text, path)[0]
+
+    def render_speech(self, text: str, path: Path) -> tuple[float, float]:
+        """Write ``text`` at ``path`` as a real WAV trimmed to its speech; return (the
+        file's duration, the speech's own length) in seconds. A natural voice that fails
+        here hands over to the pyttsx3 path, which renders the line instead."""
+        impl = self._impl
+        try:
+            return impl.render_speech(text, path)
+        except Exception as exc:
+            if not isinstance(impl, _neural.PiperEngine):
+                raise
+            why = f"the natural voice {impl.info.voice} failed to render ({_neural.short(exc)})"
+            try:
+                stand_in = PyttsxSynth("", impl.rate, impl.volume, on=self._on)
+            except _engine.EngineUnavailable:
+                raise exc from None
+            self._failed[impl.info.voice] = why
+            self._impl, self._note = stand_in, why
+            self.why = f"standing in for the natural voice, which cannot speak ({why})"
+            return stand_in.render_speech(text, path)
 
 
 @dataclass(frozen=True, slots=True)

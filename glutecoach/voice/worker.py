@@ -11,8 +11,10 @@ Requests:  {"op": "say", "id": N, "text": T}   play T now, cutting whatever is p
            {"op": "config", "voice": V, "rate": R, "volume": X}
            {"op": "quit"}
 Events:    {"ev": "ready", ...engine, player and audio output...}
-           {"ev": "engine", "engine": E, "fallback": why} espeak-ng took over from the native
-                                                         voice, which could not render
+           {"ev": "engine", "engine": E, "fallback": why, "label": L, "natural": bool}
+                                               espeak-ng (the pyttsx3 path) took over from the
+                                               native or the natural voice, which could not
+                                               render
            {"ev": "started", "id": N, "duration": s, "speech": s, "cached": bool,
             "render_ms": ms}
            {"ev": "finished", "id": N, "completed": bool}   sent when the speech ends
@@ -116,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
         source=synth.info.source,
         driver=synth.info.driver,
         fallback=synth.fallback,
+        label=synth.label,
+        natural=synth.natural,
+        why=synth.why,
         voice_known=synth.voice_known,
         player=choice.name,
         player_origin=choice.origin,
@@ -143,25 +148,35 @@ def main(argv: list[str] | None = None) -> int:
     threading.Thread(target=read_requests, name="requests", daemon=True).start()
 
     pending: list[str] = [] if args.no_prerender else list(COMMON_PHRASES)
+    requested = 0  # how many of pending's first texts the app asked for (the rest: common)
     current: Current | None = None
     told = synth.fallback
     asked_seq = 0  # the newest prerender request's number (the app counts them)
     measured: dict[str, float] = {}  # speech lengths rendered since the last "prepared"
 
     def tell_fallback() -> None:
-        """The native voice failed mid-way and espeak-ng took over: say so, once. What was
-        measured with the native voice and not yet reported is rendered again with espeak-ng
+        """The native or natural voice failed mid-way and espeak-ng took over: say so, once.
+        What was measured with that voice and not yet reported is rendered again with espeak-ng
         (the driver forgets the lengths it had on this event)."""
         nonlocal told
         if synth.fallback and synth.fallback != told:
             told = synth.fallback
-            out.send(ev="engine", engine=synth.info.describe(), fallback=synth.fallback)
+            out.send(
+                ev="engine",
+                engine=synth.info.describe(),
+                fallback=synth.fallback,
+                label=synth.label,
+                natural=synth.natural,
+            )
             measure_again()
 
     def measure_again() -> None:
         """Lengths not yet reported were measured with another voice or rate: render (and
         measure) those lines again before the next "prepared"."""
-        pending[:0] = [t for t in measured if t not in pending]
+        nonlocal requested
+        again = [t for t in measured if t not in pending]
+        pending[:0] = again
+        requested += len(again)
         measured.clear()
 
     def prepared() -> None:
@@ -198,13 +213,14 @@ def main(argv: list[str] | None = None) -> int:
 
         if msg is None and pending:
             text = pending.pop(0)
+            was_asked, requested = requested > 0, max(0, requested - 1)
             try:
                 measured[normalise(text)] = round(cache.get(text).speech, 3)
             except Exception as exc:  # the cue renders again when it is due
                 print(f"prerender failed for {text!r}: {exc}", file=sys.stderr, flush=True)
             tell_fallback()
-            if not pending:
-                prepared()
+            if not pending or (was_asked and not requested):
+                prepared()  # all the app asked is rendered: the common phrases may follow
         elif msg is not None:
             op = msg.get("op")
             if op == "quit":
@@ -245,7 +261,13 @@ def main(argv: list[str] | None = None) -> int:
                 )
             elif op == "prerender":
                 texts = [str(t) for t in msg.get("texts", []) if str(t).strip()]
-                pending.extend(t for t in dict.fromkeys(texts) if t not in pending)
+                # What the app asks for goes before the common phrases not yet rendered:
+                # the first cues' lines are what the run waits for (the natural voice
+                # renders a line in 0.05-0.3 s, so 24 common phrases first would not fit).
+                asked = [t for t in dict.fromkeys(texts) if t not in pending[:requested]]
+                rest = [t for t in pending[requested:] if t not in asked]
+                pending[requested:] = [*asked, *rest]
+                requested += len(asked)
                 asked_seq = max(asked_seq, int(msg.get("seq") or 0))
                 if not pending:
                     prepared()
