@@ -100,7 +100,7 @@ class HistoryScreen(CoachScreen):
         self.query_one("#sessions", DataTable).focus()
 
     def action_close(self) -> None:
-        self.dismiss()
+        self.close_if_active()
 
     def action_reload(self) -> None:
         self.load()

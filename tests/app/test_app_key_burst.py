@@ -46,10 +46,19 @@ async def test_history_or_levels_key_queued_after_quit_exits_cleanly(
 @async_test
 async def test_history_and_levels_pushed_and_popped_in_one_burst(make_app: Any) -> None:
     app = make_app()
+    shown: list[str] = []
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        _burst(app, ["h", "escape", "l", "j", "escape", "question_mark", "escape"] * 40)
+        app.screen_change_signal.subscribe(app, lambda s: shown.append(type(s).__name__))
+        # Ten rounds: each opens and closes three full screens, ~0.1 s each on a quiet
+        # machine. Pilot's pause waits at most 30 s for the whole burst, which 40 rounds
+        # (120 screens) overran on a loaded machine.
+        _burst(app, ["h", "escape", "l", "j", "escape", "question_mark", "escape"] * 10)
         await _settle(pilot)
+        # What typing the keys one by one does: every key acted on, in order, none lost,
+        # none closing the screen below, and the app still open on the routine list.
+        one_round = ["History", "Routines", "Levels", "Routines", "Help", "Routines"]
+        assert [name.removesuffix("Screen") for name in shown] == one_round * 10
         assert app.return_code is None
         assert app.screen.__class__.__name__ == "RoutinesScreen"
         # Still usable afterwards: both screens open and draw.
@@ -59,6 +68,52 @@ async def test_history_and_levels_pushed_and_popped_in_one_burst(make_app: Any) 
         await pilot.press("escape", "l")
         await pilot.pause()
         assert app.screen.query_one("#ladders").children
+
+
+@async_test
+async def test_keys_still_in_flight_when_the_app_shuts_down_are_dropped(make_app: Any) -> None:
+    # Keys bubble back from the focused widget to the app through several queues; a
+    # shutdown that empties the screen stack first (here run_test's own) once crashed the
+    # next one in the app's binding check with "No screens on stack".
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        _burst(app, ["h", "escape", "l", "escape", "question_mark", "escape"] * 5)
+        await pilot.pause()  # returns once the app has forwarded them, not acted on them
+    assert app.return_code in (None, 0)
+
+
+@async_test
+async def test_a_close_for_a_screen_no_longer_on_top_closes_nothing(make_app: Any) -> None:
+    from glutecoach.screens.help import HelpScreen
+    from glutecoach.screens.history import HistoryScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("h")
+        await pilot.pause()
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        # History's Escape arriving late (help is on top now) must not pop help.
+        await history.run_action("close")
+        await pilot.pause()
+        assert app.screen is help_screen
+        # Each Escape then closes the screen it is pressed on, and only that one.
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is history
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "RoutinesScreen"
+        assert app.return_code is None
+        # Help's own close on a screen below does nothing either.
+        await help_screen.run_action("close")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "RoutinesScreen"
 
 
 @async_test
