@@ -243,7 +243,11 @@ class GlutecoachApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         # Keys still queued behind the one that quits (a paste over SSH) would open screens
         # on an app that is closing, which crashed it: once quitting, input does nothing.
-        if isinstance(event, events.InputEvent) and self.return_code is not None:
+        # Not only after exit(): a shutdown by any other path (Textual's own, a test's)
+        # empties the screen stack under keys still on their way back from a widget.
+        if isinstance(event, events.InputEvent) and (
+            self.return_code is not None or not self.is_running
+        ):
             return
         await super().on_event(event)
 

@@ -25,6 +25,18 @@ class CoachScreen(Screen[ResultT]):
         """The app, typed: its store, clock, voice factory and signals."""
         return cast("GlutecoachApp", self.app)
 
+    def close_if_active(self, result: ResultT | None = None) -> bool:
+        """Dismiss this screen, but only while it is the one on top.
+
+        A key queued for a screen that is already gone (a burst, a paste) must not close
+        the screen below it or quit the app: ``dismiss`` and ``pop_screen`` pop whatever is
+        on top. True when it closed.
+        """
+        if not self.is_active:
+            return False
+        self.dismiss(result)
+        return True
+
     def palette_commands(self) -> Iterable[PaletteCommand]:
         """Commands beyond the key bindings that make sense here (e.g. start a named routine)."""
         return ()

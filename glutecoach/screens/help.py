@@ -128,7 +128,7 @@ class HelpScreen(CoachScreen):
         return text
 
     def action_close(self) -> None:
-        self.app.pop_screen()
+        self.close_if_active()
 
     def action_scroll(self, lines: int) -> None:
         body = self.query_one("#body", VerticalScroll)

@@ -109,7 +109,7 @@ class HistoryScreen(CoachScreen):
         yield CoachFooter()
 
     def action_close(self) -> None:
-        self.dismiss()
+        self.close_if_active()
 
     def action_reload(self) -> None:
         self.load()

@@ -200,7 +200,7 @@ class LevelsScreen(CoachScreen):
         self.coach.from_any_thread(lambda: self.notify(text, severity="warning"))
 
     def action_close(self) -> None:
-        self.dismiss()
+        self.close_if_active()
 
 
 def _catalog(app: Any) -> dict[str, Exercise]:

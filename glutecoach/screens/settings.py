@@ -263,4 +263,4 @@ class SettingsScreen(CoachScreen):
             self.focus_previous()
 
     def action_close(self) -> None:
-        self.app.pop_screen()
+        self.close_if_active()

@@ -149,4 +149,4 @@ class SummaryScreen(CoachScreen):
         self.refresh_bindings()
 
     def action_done(self) -> None:
-        self.app.pop_screen()
+        self.close_if_active()

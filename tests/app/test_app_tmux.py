@@ -7,6 +7,7 @@ CI installs it, so this test fails rather than skips when it is missing.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import os
 import shlex
 import shutil
@@ -19,14 +20,18 @@ from pathlib import Path
 import pytest
 from app_helpers import QUICK_ROUTINE
 
+_STARTED = itertools.count()
+
 
 class Tmux:
     def __init__(self, socket: str, name: str) -> None:
         self.base = ["tmux", "-L", socket]
         self.name = name
 
-    def run(self, *args: str) -> str:
+    def run(self, *args: str, check: bool = False) -> str:
         done = subprocess.run([*self.base, *args], capture_output=True, text=True, check=False)
+        if check and done.returncode != 0:
+            raise AssertionError(f"tmux {args[0]} failed: {done.stderr.strip()}")
         return done.stdout
 
     def screen(self) -> str:
@@ -61,7 +66,10 @@ def app_in_tmux(
     (home / "routines").mkdir(exist_ok=True)
     (home / "routines" / "quick.toml").write_text(QUICK_ROUTINE, encoding="utf-8")
     (home / "config.toml").write_text('voice = "captions"\n', encoding="utf-8")
-    session = Tmux(f"gc-{name}-test-{os.getpid()}", name)
+    # A socket of its own each time: a new session on the socket of one just killed can
+    # reach that server while it exits ("server exited unexpectedly"), and then the test
+    # waited 30 s on a terminal that never started.
+    session = Tmux(f"gc-{name}-test-{os.getpid()}-{next(_STARTED)}", name)
     command = " ".join(
         [f"env GLUTECOACH_HOME={shlex.quote(str(home))} TERM=xterm-256color"]
         + [f"{key}={shlex.quote(value)}" for key, value in (env or {}).items()]
@@ -77,6 +85,7 @@ def app_in_tmux(
         "-y",
         "24",
         f"{command}; echo EXIT-STATUS=$?; sleep 30",
+        check=True,
     )
     try:
         yield session
