@@ -268,7 +268,11 @@ class Synth:
         if self.natural:
             return "the natural voice"
         if self.info.driver == _engine.ESPEAK:
-            return "the bundled espeak-ng voice" if self.info.source == "bundled" else "espeak-ng"
+            return (
+                "the bundled espeak-ng voice"
+                if self.info.source == "bundled"
+                else ("the espeak-ng voice")
+            )
         return "the system's voice"
 
     def configure(self, voice_id: str, rate: int, volume: float) -> None:
