@@ -235,6 +235,16 @@ class Synth:
         return isinstance(self._impl, _neural.PiperEngine)
 
     @property
+    def natural_note(self) -> str:
+        """Why the natural voice asked for is not speaking ("" when it is, or not asked)."""
+        return self._note
+
+    @property
+    def native_note(self) -> str:
+        """Why espeak-ng speaks instead of the system's voice ("" when it does not)."""
+        return self._impl.fallback if isinstance(self._impl, PyttsxSynth) else ""
+
+    @property
     def fallback(self) -> str:
         """Why the voice speaking is not the one asked for ("" when it is)."""
         inner = self._impl.fallback if isinstance(self._impl, PyttsxSynth) else ""

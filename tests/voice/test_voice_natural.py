@@ -135,7 +135,9 @@ def test_glutecoach_natural_0_keeps_espeak_the_default_but_piper_can_still_be_as
     assert Synth("piper").natural
 
 
-def test_voices_lists_the_natural_voice_first_then_espeak_with_its_prefix() -> None:
+def test_voices_lists_the_natural_voice_first_then_espeak_with_its_prefix(
+    natural_default: None,
+) -> None:
     groups, _problems = engines.all_voices()
     assert groups[0][1][0]["id"] == "piper:en_US-joe-medium" and groups[0][1][0]["default"]
     espeak_ids = [v["id"] for _label, voices in groups[1:] for v in voices]
@@ -143,6 +145,49 @@ def test_voices_lists_the_natural_voice_first_then_espeak_with_its_prefix() -> N
     assert all(not v["default"] for _label, voices in groups[1:] for v in voices)
     flat = engines.voice_list()
     assert {v["engine"] for v in flat} == {"espeak", "piper"}
+
+
+def test_under_glutecoach_natural_0_the_natural_voice_is_listed_last_not_as_default() -> None:
+    groups, _problems = engines.all_voices()
+    assert groups[-1][1][0]["id"] == "piper:en_US-joe-medium"
+    assert not groups[-1][1][0]["default"]
+    assert sum(v["default"] for _label, voices in groups for v in voices) == 1
+
+
+def glutecoach(*args: str, natural: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != neural.DISABLE_ENV or not natural}
+    return subprocess.run(
+        [sys.executable, "-m", "glutecoach", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+def test_the_commands_show_and_use_the_natural_voice(tmp_path: Path) -> None:
+    voices = glutecoach("voices", "--lang", "en")
+    assert voices.returncode == 0, voices.stderr
+    chosen = [line for line in voices.stdout.splitlines() if line.startswith("*")]
+    assert len(chosen) == 1 and "piper:en_US-joe-medium" in chosen[0], voices.stdout
+    assert "espeak:gmw/en-us " in voices.stdout
+    doctor = glutecoach("doctor")
+    assert "Speech engine: works: the natural voice" in doctor.stdout, doctor.stdout
+    assert "Why this one:  the default where the natural voice is installed" in doctor.stdout
+    assert "natural voice (Piper): en_US-joe-medium" in doctor.stdout
+    espeak = glutecoach("doctor", natural=False)
+    assert "Speech engine: works: libespeak-ng" in espeak.stdout, espeak.stdout
+    assert "GLUTECOACH_NATURAL=0" in espeak.stdout
+    out = tmp_path / "go.wav"
+    say = glutecoach("say", "Set 1 of 2. Go.", "--to", str(out))
+    assert say.returncode == 0 and say.stderr == "", say.stderr
+    assert_speech(out, (audio.read_audio(out).seconds, audio.speech_seconds(audio.read_audio(out))))
+    broken = glutecoach("say", "Go.", "--voice", "piper:en_GB-nobody", "--to", str(out))
+    assert broken.returncode == 0
+    assert (
+        broken.stderr.startswith("glutecoach: speaking with ") and "en_GB-nobody" in broken.stderr
+    )
 
 
 def test_importing_the_seam_loads_neither_engine() -> None:
