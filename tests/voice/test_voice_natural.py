@@ -347,3 +347,36 @@ def test_a_broken_natural_voice_in_the_worker_gives_one_notice_and_espeak_speaks
     assert max(gaps) <= 0.11, f"worst frame gap {max(gaps) * 1000:.1f} ms"
     if broken != "render":  # a render failure is told by an "engine" event, after ready
         assert ready["natural"] is False and ready["fallback"]
+
+
+def test_the_worker_renders_what_the_run_asks_for_before_its_common_phrases(
+    stand_in: PlayerLog, tmp_path: Path
+) -> None:
+    """The run waits for its first steps' lines: they are rendered, and reported prepared,
+    ahead of the phrases the worker renders for every session (with the natural voice
+    those 24 take a few seconds)."""
+    import queue
+
+    from glutecoach.voice.client import WorkerClient
+    from glutecoach.voice.worker import COMMON_PHRASES
+
+    events: queue.Queue[dict[str, object]] = queue.Queue()
+    client = WorkerClient(events.put, cache_dir=tmp_path / "c", voice_id="piper")
+    client.start()
+    asked = ["Next up: clamshells.", "Lie on your side, knees bent.", "Glute bridges."]
+    try:
+        client.send(op="prerender", texts=asked, seq=1)
+        prepared: list[dict[str, object]] = []
+        while len(prepared) < 2:
+            event = events.get(timeout=60)
+            if event["ev"] == "ready":
+                assert event["natural"] is True, event
+            if event["ev"] == "prepared":
+                prepared.append(event)
+    finally:
+        client.close()
+    first, later = (dict(e["lengths"]) for e in prepared)  # type: ignore[call-overload]
+    assert set(asked) <= set(first) and prepared[0]["seq"] == 1
+    common_first = [t for t in COMMON_PHRASES if t in first]
+    assert len(common_first) < len(COMMON_PHRASES) / 2, common_first  # most came after
+    assert set(COMMON_PHRASES) <= set(first) | set(later)
