@@ -49,6 +49,10 @@ class NeuralUnavailable(EngineUnavailable):
     """The natural voice cannot speak here; ``str()`` says why in plain words."""
 
 
+class NoSpeech(RuntimeError):
+    """The text holds nothing to say ("...", ""): the voice works, this line has no sound."""
+
+
 def wants_piper(voice_id: str) -> bool:
     """``piper`` or ``piper:<voice>`` asks for the natural voice by name."""
     v = voice_id.strip().lower()
@@ -201,8 +205,11 @@ class PiperEngine:
             rate = int(chunk.sample_rate)
             samples.frombytes(chunk.audio_int16_bytes)
         if not samples or not rate:
-            raise RuntimeError(f"the natural voice produced no audio for {text!r}")
-        trimmed = audio.trim(audio.Audio(samples, rate))
+            raise NoSpeech(f"the natural voice has nothing to say for {text!r}")
+        try:
+            trimmed = audio.trim(audio.Audio(samples, rate))
+        except audio.AudioError as exc:  # all silence (volume 0, or only punctuation)
+            raise NoSpeech(f"the natural voice has nothing to say for {text!r}") from exc
         audio.write_wav(path, trimmed)
         return trimmed.seconds, audio.speech_seconds(trimmed)
 

@@ -321,10 +321,13 @@ class Synth:
     def render_speech(self, text: str, path: Path) -> tuple[float, float]:
         """Write ``text`` at ``path`` as a real WAV trimmed to its speech; return (the
         file's duration, the speech's own length) in seconds. A natural voice that fails
-        here hands over to the pyttsx3 path, which renders the line instead."""
+        here hands over to the pyttsx3 path, which renders the line instead (a line with
+        nothing to say, such as "...", raises ``neural.NoSpeech`` and changes nothing)."""
         impl = self._impl
         try:
             return impl.render_speech(text, path)
+        except _neural.NoSpeech:
+            raise  # this line is silent, the voice is fine: it goes on speaking
         except Exception as exc:
             if not isinstance(impl, _neural.PiperEngine):
                 raise

@@ -98,6 +98,15 @@ def test_both_engines_are_available_and_render_real_speech(
     assert 0.6 < lengths["piper"] / lengths["espeak"] < 1.5, lengths
 
 
+def test_a_line_with_nothing_to_say_raises_but_keeps_the_natural_voice(tmp_path: Path) -> None:
+    synth = Synth("piper")
+    for text in ("...", "", "?!"):
+        with pytest.raises(neural.NoSpeech):
+            synth.render_speech(text, tmp_path / "x.wav")
+    assert synth.natural and synth.fallback == ""
+    assert_speech(tmp_path / "go.wav", synth.render_speech("Go.", tmp_path / "go.wav"))
+
+
 def test_an_unknown_engine_name_is_refused_with_the_known_ones() -> None:
     with pytest.raises(ValueError, match="espeak, piper"):
         engines.open_engine("festival")
