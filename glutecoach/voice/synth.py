@@ -179,7 +179,7 @@ def _default_why() -> str:
     if _neural.turned_off():
         return f"the default ({_neural.DISABLE_ENV}=0 keeps the natural voice from it)"
     found = _neural.locate("")
-    if found.ok:  # the engine is there, but not onnxruntime and piper both
+    if found.ok:
         return "the default"
     return f"the default (the natural voice is not installed: {found.detail})"
 
@@ -277,13 +277,9 @@ class Synth:
         """A short name for the voice speaking, for notices."""
         if self.natural:
             return "the natural voice"
-        if self.info.driver == _engine.ESPEAK:
-            return (
-                "the bundled espeak-ng voice"
-                if self.info.source == "bundled"
-                else ("the espeak-ng voice")
-            )
-        return "the system's voice"
+        if self.info.driver != _engine.ESPEAK:
+            return "the system's voice"
+        return "the bundled espeak-ng voice" if self.info.source == "bundled" else "espeak-ng"
 
     def configure(self, voice_id: str, rate: int, volume: float) -> None:
         impl = self._impl

@@ -96,6 +96,7 @@ def bench_render(texts: list[str]) -> None:
 
     print(f"\n2. rendering {ROUTINE}'s {len(texts)} lines, one by one (load {load_avg()})")
     lengths: dict[str, list[float]] = {}
+    words = sum(len(t.split()) for t in texts)
     with tempfile.TemporaryDirectory() as tmp:
         for name in ENGINES:
             engine = engines.open_engine(name)
@@ -111,7 +112,8 @@ def bench_render(texts: list[str]) -> None:
             print(
                 f"   {name:<7} median {ms(statistics.median(took))}, worst "
                 f"{ms(max(took)).strip()}, all {total:5.2f} s for {spoken:5.1f} s of speech "
-                f"({total / spoken:.3f} of real time)"
+                f"({total / spoken:.3f} of real time), {words / spoken * 60:.0f} words a "
+                "minute of speech"
             )
     pairs = list(zip(lengths["piper"], lengths["espeak"], texts, strict=True))
     ratios = [p / e for p, e, _t in pairs]
