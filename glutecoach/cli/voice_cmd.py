@@ -217,7 +217,7 @@ def _wav_target(target: Path) -> Path:
 def _tell_fallback(synth: Any, told: str) -> str:
     """Say once that espeak-ng spoke instead of the natural or the system's voice, and why."""
     if synth.fallback and synth.fallback != told:
-        print(f"glutecoach: speaking with {synth.label}: {synth.fallback}", file=sys.stderr)
+        print(f"glutecoach: using {synth.label}: {synth.fallback}", file=sys.stderr)
     return str(synth.fallback)
 
 

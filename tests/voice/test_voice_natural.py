@@ -195,9 +195,7 @@ def test_the_commands_show_and_use_the_natural_voice(tmp_path: Path) -> None:
     assert_speech(out, (audio.read_audio(out).seconds, audio.speech_seconds(audio.read_audio(out))))
     broken = glutecoach("say", "Go.", "--voice", "piper:en_GB-nobody", "--to", str(out))
     assert broken.returncode == 0
-    assert (
-        broken.stderr.startswith("glutecoach: speaking with ") and "en_GB-nobody" in broken.stderr
-    )
+    assert broken.stderr.startswith("glutecoach: using ") and "en_GB-nobody" in broken.stderr
 
 
 def test_importing_the_seam_loads_neither_engine() -> None:
