@@ -8,6 +8,8 @@
    cache, the stand-in player): the worker's ready time, the first two steps' lines rendered
    (what the run waits for, at most READY_WAIT s), then the rest of the routine rendered
    ahead; beside the time the first line not yet rendered is due.
+4. Warm start (``--start`` for this alone): the next sessions, every line cached: the
+   worker's ready time and when the first two steps' lines are prepared (the clock starts).
 
 Prints the load average beside the numbers: on this 2-core machine shared with other work,
 rerun when it is high.
@@ -218,9 +220,52 @@ def bench_ahead(first: list[str], rest: list[str], due: list[tuple[float, str]])
         )
 
 
+def bench_start(first: list[str], runs: int) -> None:
+    """A session after the first: the cache holds every line, so nothing needs rendering.
+    The run waits for the worker's ready and its first two steps' lines prepared."""
+    from glutecoach.store.settings import Settings
+    from glutecoach.voice import make_voice
+    from glutecoach.workout.run import READY_WAIT
+
+    print(f"\n4. warm start: cached lines, {runs} sessions each (load {load_avg()})")
+    os.environ["GLUTECOACH_PLAYER"] = f"{sys.executable} {STAND_IN} {{file}}"
+    os.environ["GLUTECOACH_TEST_PLAYER_LOG"] = os.devnull
+    os.environ.pop("GLUTECOACH_NATURAL", None)
+    for name in ENGINES:
+        with tempfile.TemporaryDirectory() as tmp:
+            os.environ["GLUTECOACH_HOME"] = tmp
+            cache = Path(tmp) / "c"
+            voice = make_voice("speech", Settings(voice_id=name), cache_dir=cache)
+            try:  # the first session fills the cache
+                voice.prepare(first)
+                assert voice.wait_ready(120)
+            finally:
+                voice.close(drain=0, wait=True)
+            readies, starts, loads = [], [], []
+            for _ in range(runs):
+                began = time.perf_counter()
+                voice = make_voice("speech", Settings(voice_id=name), cache_dir=cache)
+                try:
+                    voice.prepare(first)
+                    in_time = voice.wait_ready(READY_WAIT)
+                    starts.append(time.perf_counter() - began if in_time else float("inf"))
+                    voice.wait_ready(60)  # for its ready time, when it was not in time
+                    readies.append(float(voice.engine.get("seconds", 0.0)))
+                    loads.append(load_avg().split()[0])
+                finally:
+                    voice.close(drain=0, wait=True)
+            print(
+                f"   {name:<7} worker ready in {ms(statistics.median(readies))} (worst "
+                f"{ms(max(readies)).strip()}); first two steps prepared (clock starts) at "
+                f"{ms(statistics.median(starts))} (worst {ms(max(starts)).strip()}), from "
+                f"make_voice; 1-minute load {min(loads)}-{max(loads)}"
+            )
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--start", action="store_true", help="only the warm start (4.)")
     args = parser.parse_args(argv)
     from glutecoach.voice import engines
 
@@ -230,9 +275,13 @@ def main(argv: list[str]) -> int:
         return 1
     first, rest, due = plan_texts()
     print(f"engines: {names}; python {sys.version.split()[0]}; {os.cpu_count()} cores")
+    if args.start:
+        bench_start(first, max(args.runs, 5))
+        return 0
     bench_load(args.runs)
     bench_render(first + rest)
     bench_ahead(first, rest, due)
+    bench_start(first, args.runs)
     print(json.dumps({"load_average": load_avg()}))
     return 0
 

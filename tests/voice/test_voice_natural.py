@@ -28,6 +28,7 @@ pytestmark = pytest.mark.voice
 
 HERE = Path(__file__).resolve().parent
 NO_PIPER = HERE / "fixtures" / "no_piper"  # a sitecustomize that hides piper from a process
+HELD_LOAD = HERE / "fixtures" / "held_load"  # one that holds the model's load until told
 SENTENCE = "Lie on your side with your knees bent, and lift the top knee."
 
 
@@ -354,8 +355,9 @@ def test_a_broken_natural_voice_in_the_worker_gives_one_notice_and_espeak_speaks
     assert ": the natural voice" in notices[0]
     assert "`glutecoach doctor` explains" in notices[0]
     assert max(gaps) <= 0.11, f"worst frame gap {max(gaps) * 1000:.1f} ms"
-    if broken != "render":  # a render failure is told by an "engine" event, after ready
-        assert ready["natural"] is False and ready["fallback"]
+    # The worker loads the model after "ready": a model that will not load is told, like a
+    # render that fails, by an "engine" event after it.
+    assert ready["natural"] is False and ready["fallback"], ready
 
 
 def test_the_worker_renders_what_the_run_asks_for_before_its_common_phrases(
@@ -389,3 +391,68 @@ def test_the_worker_renders_what_the_run_asks_for_before_its_common_phrases(
     common_first = [t for t in COMMON_PHRASES if t in first]
     assert len(common_first) < len(COMMON_PHRASES) / 2, common_first  # most came after
     assert set(COMMON_PHRASES) <= set(first) | set(later)
+
+
+def test_a_warm_cache_starts_and_plays_before_the_model_is_loaded_and_a_new_line_waits(
+    stand_in: PlayerLog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A session after the first: its lines are in the cache. The worker says ready, reports
+    them prepared and plays them while the natural voice's model is held from loading (no
+    timing: were the model needed, nothing would come). A line not in the cache waits for
+    the model and is then rendered by the natural voice."""
+    import queue
+
+    from glutecoach.voice.client import WorkerClient
+
+    cache = tmp_path / "c"
+    first = ["Glute bridges.", "Next up: clamshells."]
+    events: queue.Queue[dict[str, object]] = queue.Queue()
+
+    def until(name: str, seen: list[str] | None = None) -> dict[str, object]:
+        while True:
+            event = events.get(timeout=60)
+            if seen is not None:
+                seen.append(str(event["ev"]))
+            if event["ev"] == name:
+                return event
+
+    client = WorkerClient(events.put, cache_dir=cache, voice_id="piper")
+    client.start()  # the first session renders its lines
+    try:
+        client.send(op="prerender", texts=first, seq=1)
+        until("prepared")
+    finally:
+        client.close()
+
+    hold = tmp_path / "let-the-model-load"
+    monkeypatch.setenv("PYTHONPATH", str(HELD_LOAD))
+    monkeypatch.setenv("GLUTECOACH_TEST_HOLD_LOAD", str(hold))
+    events = queue.Queue()
+    client = WorkerClient(events.put, cache_dir=cache, voice_id="piper")
+    client.start()
+    seen: list[str] = []
+    try:
+        client.send(op="prerender", texts=first, seq=1)
+        ready = until("ready", seen)
+        assert ready["natural"] is True and ready["loaded"] is False, ready
+        prepared = until("prepared", seen)
+        assert prepared["seq"] == 1 and set(first) <= set(dict(prepared["lengths"]))  # type: ignore[call-overload]
+        client.send(op="say", id=1, text=first[0])
+        started = until("started", seen)
+        assert started["cached"] is True
+        until("finished", seen)
+        assert "loaded" not in seen and not hold.exists(), seen
+        client.send(op="prerender", texts=["Lift the top knee, slowly."], seq=2)
+        hold.touch()  # only now can the model load, and the new line be rendered
+        loaded = until("loaded", seen)
+        assert loaded["natural"] is True, loaded
+        later = until("prepared", seen)
+        assert later["seq"] == 2
+        assert dict(later["lengths"])["Lift the top knee, slowly."] > 0.5  # type: ignore[call-overload]
+        client.send(op="say", id=2, text="Lift the top knee, slowly.")
+        assert until("started", seen)["cached"] is True
+        until("finished", seen)
+    finally:
+        client.close()
+    assert "engine" not in seen, seen  # the natural voice spoke throughout
+    assert stand_in.started() == [first[0], "Lift the top knee, slowly."]
