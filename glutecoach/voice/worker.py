@@ -104,11 +104,19 @@ def main(argv: list[str] | None = None) -> int:
     from glutecoach.voice.player import detect_output, find_player, make_player
     from glutecoach.voice.synth import PhraseCache, Synth, normalise
 
-    try:  # the natural voice's model is loaded after "ready" (cached lines need none)
+    try:  # the natural voice's model loads on a thread: "ready" does not wait for it
         synth = Synth(args.voice, args.rate, args.volume, lazy=True)
     except Exception as exc:
         out.send(ev="failed", id=None, error=str(exc), fatal=True)
         return 3
+    commands: queue.Queue[dict[str, Any]] = queue.Queue()
+
+    def load_engine() -> None:
+        """Load the natural voice's model on its own thread while cached lines play; the
+        first render waits for it. Its end comes back as a "loaded" request."""
+        synth.load_in_background(lambda: commands.put({"op": "loaded"}))
+
+    load_engine()  # now: the player and sound output are found while it loads
     choice = find_player()
     if choice is None:
         out.send(ev="failed", id=None, error="no audio player found", fatal=True)
@@ -136,15 +144,6 @@ def main(argv: list[str] | None = None) -> int:
         seconds=round(time.monotonic() - started, 4),
         loaded=synth.loaded,
     )
-
-    commands: queue.Queue[dict[str, Any]] = queue.Queue()
-
-    def load_engine() -> None:
-        """Load the natural voice's model on its own thread while cached lines play; the
-        first render waits for it. Its end comes back as a "loaded" request."""
-        synth.load_in_background(lambda: commands.put({"op": "loaded"}))
-
-    load_engine()
 
     def read_requests() -> None:
         for line in sys.stdin:

@@ -266,6 +266,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--start", action="store_true", help="only the warm start (4.)")
+    parser.add_argument("--ahead", action="store_true", help="only the routine ahead (3.)")
     args = parser.parse_args(argv)
     from glutecoach.voice import engines
 
@@ -275,8 +276,11 @@ def main(argv: list[str]) -> int:
         return 1
     first, rest, due = plan_texts()
     print(f"engines: {names}; python {sys.version.split()[0]}; {os.cpu_count()} cores")
-    if args.start:
-        bench_start(first, max(args.runs, 5))
+    if args.start or args.ahead:
+        if args.ahead:
+            bench_ahead(first, rest, due)
+        if args.start:
+            bench_start(first, max(args.runs, 5))
         return 0
     bench_load(args.runs)
     bench_render(first + rest)
