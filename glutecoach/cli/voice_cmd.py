@@ -42,8 +42,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         help="list the voices the speech engine has",
         description="List the voices you can use. Put an id in the settings (voice_id)\n"
         "or pass it to `glutecoach say --voice ID`. The one in use is marked with *.\n"
-        "On macOS and Windows the system's voices come first, then espeak-ng's as\n"
-        'espeak:ID; voice_id = "espeak" picks espeak-ng\'s default voice.',
+        "The natural voice (piper:..., from glutecoach[natural]) comes first where it is\n"
+        "installed and is then the default; then the system's voices (macOS, Windows),\n"
+        "then espeak-ng's as espeak:ID; voice_id = \"espeak\" picks espeak-ng's default.",
         epilog="example:\n  glutecoach voices --lang en",
         formatter_class=fmt,
     )
@@ -54,16 +55,18 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     doctor = sub.add_parser(
         "doctor",
         help="check speech, sound, terminal and folders; say what to fix",
-        description="Report in plain words which voices this machine has (the system's,\n"
-        "espeak-ng) and which one works, which player and audio output were found,\n"
-        "whether this is an SSH session, the terminal's colour support and whether\n"
-        "the config and data folders are writable, then what would fix what does\n"
-        "not work.\n"
+        description="Report in plain words which voices this machine has (the natural\n"
+        "voice, the system's, espeak-ng), which one speaks and why, which player and\n"
+        "audio output were found, whether this is an SSH session, the terminal's\n"
+        "colour support and whether the config and data folders are writable, then\n"
+        "what would fix what does not work.\n"
         "Exit status 0 when speech works, 1 otherwise.",
         epilog="environment it honours:\n"
         "  GLUTECOACH_PLAYER      player command with {file}, e.g. 'mpv --really-quiet {file}'\n"
         "  GLUTECOACH_ESPEAK_LIB  a libespeak-ng to use instead of searching\n"
         "  GLUTECOACH_TTS_DRIVER  a pyttsx3 driver to use instead of the system's voice\n"
+        "  GLUTECOACH_NATURAL=0   espeak-ng (or the system's voice) is the default, not the\n"
+        "                         natural voice\n"
         "  GLUTECOACH_RELAY       host:port of a speech relay (with GLUTECOACH_RELAY_TOKEN)\n",
         formatter_class=fmt,
     )
@@ -212,14 +215,14 @@ def _wav_target(target: Path) -> Path:
 
 
 def _tell_fallback(synth: Any, told: str) -> str:
-    """Say once that espeak-ng spoke instead of the system's voice, and why."""
+    """Say once that espeak-ng spoke instead of the natural or the system's voice, and why."""
     if synth.fallback and synth.fallback != told:
-        print(f"glutecoach: using the bundled espeak-ng: {synth.fallback}", file=sys.stderr)
+        print(f"glutecoach: using {synth.label}: {synth.fallback}", file=sys.stderr)
     return str(synth.fallback)
 
 
 def cmd_voices(args: argparse.Namespace) -> int:
-    from glutecoach.voice.engine import all_voices
+    from glutecoach.voice.engines import all_voices
     from glutecoach.voice.player import quiet_stderr
 
     s = _settings()

@@ -26,10 +26,10 @@ from glutecoach.widgets.footer import CoachFooter
 from glutecoach.widgets.line import Line
 from glutecoach.widgets.toggle import Toggle
 
-LIST_VOICES = (
+LIST_VOICES = (  # every engine's voices: the natural voice's (if installed) and pyttsx3's
     "import json\n"
-    "from glutecoach.voice.engine import list_voices, open_engine\n"
-    "print(json.dumps(list_voices(open_engine())))\n"
+    "from glutecoach.voice.engines import voice_list\n"
+    "print(json.dumps(voice_list()))\n"
 )
 
 VOICE_CHOICES = [
@@ -173,7 +173,8 @@ class SettingsScreen(CoachScreen):
             key=lambda v: v["name"],
         )
         others = sorted((v for v in voices if v not in english), key=lambda v: v["name"])
-        for voice in english + others:
+        natural = [v for v in voices if v.get("engine") == "piper"]  # first: the best ones
+        for voice in natural + [v for v in english + others if v not in natural]:
             languages = ", ".join(voice["languages"])
             choices.append((f"{voice['name']} ({languages})", voice["id"]))
         if current and current not in {value for _, value in choices}:

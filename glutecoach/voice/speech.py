@@ -77,7 +77,12 @@ class WorkerBackend:
             label = str(ev.get("label") or "the bundled espeak-ng voice")
             host.notice(f"Speaking with {label}: {ev['fallback']}. `glutecoach doctor` explains.")
         if name == "engine":
-            host.engine = {**host.engine, "engine": ev.get("engine"), "fallback": ev["fallback"]}
+            host.engine = {
+                **host.engine,
+                "engine": ev.get("engine"),
+                "fallback": ev["fallback"],
+                "natural": ev.get("natural", False),
+            }
             host.voice_changed()
         elif name == "ready":
             host.engine = ev

@@ -15,6 +15,7 @@ import os
 import re
 import tempfile
 import wave
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -179,7 +180,7 @@ def _default_why() -> str:
     if _neural.turned_off():
         return f"the default ({_neural.DISABLE_ENV}=0 keeps the natural voice from it)"
     found = _neural.locate("")
-    if found.ok:  # the engine is there, but not onnxruntime and piper both
+    if found.ok:
         return "the default"
     return f"the default (the natural voice is not installed: {found.detail})"
 
@@ -193,12 +194,23 @@ class Synth:
     pyttsx3 path's default voice (espeak-ng on Linux), once: ``fallback`` then says why
     ("" while the voice asked for speaks), and that voice is not tried again in this process.
     ``why`` says in plain words why the engine in use was chosen.
+
+    ``lazy=True`` (the speech worker) does not load the natural voice's model here: the first
+    render, :meth:`load` or :meth:`load_in_background` does, and a model that will not load
+    then hands over to espeak-ng as above (``natural`` is True until then).
     """
 
     def __init__(
-        self, voice_id: str = "", rate: int = 170, volume: float = 1.0, *, on: str | None = None
+        self,
+        voice_id: str = "",
+        rate: int = 170,
+        volume: float = 1.0,
+        *,
+        on: str | None = None,
+        lazy: bool = False,
     ) -> None:
         self._on = on
+        self._lazy = lazy
         self._failed: dict[str, str] = {}  # natural voice -> why it could not speak
         self._note = ""  # why the natural voice asked for is not the one speaking
         self._impl: PyttsxSynth | _neural.PiperEngine
@@ -214,7 +226,7 @@ class Synth:
         failed = self._failed.get(name)
         if failed is None:
             try:
-                self._impl = _neural.PiperEngine(voice_id, rate, volume)
+                self._impl = _neural.PiperEngine(voice_id, rate, volume, lazy=self._lazy)
             except _neural.NeuralUnavailable as exc:
                 failed = self._failed[name] = str(exc)
             else:
@@ -225,14 +237,59 @@ class Synth:
                     else "the default where the natural voice is installed"
                 )
                 return
+        self._stand_in(name, failed, rate, volume)
+
+    def _stand_in(self, name: str, failed: str, rate: int, volume: float) -> None:
+        self._failed[name] = failed
         self._impl = PyttsxSynth("", rate, volume, on=self._on)
         self._note = f"the natural voice cannot speak: {failed}"
         self.why = f"standing in for the natural voice, which cannot speak ({failed})"
 
     @property
+    def loaded(self) -> bool:
+        """The engine speaking is ready to render (only a lazy natural voice is not)."""
+        return not isinstance(self._impl, _neural.PiperEngine) or self._impl.loaded
+
+    @property
+    def settled(self) -> bool:
+        """:meth:`load` would not wait: nothing to load, or a load that is over."""
+        return not isinstance(self._impl, _neural.PiperEngine) or self._impl.settled
+
+    def load(self) -> None:
+        """Load a lazy natural voice now (or wait for its load under way); one that will not
+        load hands over to espeak-ng here, so ``fallback`` says why."""
+        impl = self._impl
+        if not isinstance(impl, _neural.PiperEngine) or impl.loaded:
+            return
+        try:
+            impl.load()
+        except _neural.NeuralUnavailable as exc:
+            self._stand_in(impl.info.voice, str(exc), impl.rate, impl.volume)
+
+    def load_in_background(self, then: Callable[[], None]) -> bool:
+        """Start loading a lazy natural voice on its own thread; ``then`` runs on that thread
+        when it is over (call :meth:`load` on this one next, to learn how it went). False
+        when there is nothing to load."""
+        impl = self._impl
+        if not isinstance(impl, _neural.PiperEngine) or impl.loaded:
+            return False
+        impl.load_in_background(then)
+        return True
+
+    @property
     def natural(self) -> bool:
         """The natural voice is what speaks."""
         return isinstance(self._impl, _neural.PiperEngine)
+
+    @property
+    def natural_note(self) -> str:
+        """Why the natural voice asked for is not speaking ("" when it is, or not asked)."""
+        return self._note
+
+    @property
+    def native_note(self) -> str:
+        """Why espeak-ng speaks instead of the system's voice ("" when it does not)."""
+        return self._impl.fallback if isinstance(self._impl, PyttsxSynth) else ""
 
     @property
     def fallback(self) -> str:
@@ -267,9 +324,9 @@ class Synth:
         """A short name for the voice speaking, for notices."""
         if self.natural:
             return "the natural voice"
-        if self.info.driver == _engine.ESPEAK:
-            return "the bundled espeak-ng voice" if self.info.source == "bundled" else "espeak-ng"
-        return "the system's voice"
+        if self.info.driver != _engine.ESPEAK:
+            return "the system's voice"
+        return "the bundled espeak-ng voice" if self.info.source == "bundled" else "espeak-ng"
 
     def configure(self, voice_id: str, rate: int, volume: float) -> None:
         impl = self._impl
@@ -307,10 +364,14 @@ class Synth:
     def render_speech(self, text: str, path: Path) -> tuple[float, float]:
         """Write ``text`` at ``path`` as a real WAV trimmed to its speech; return (the
         file's duration, the speech's own length) in seconds. A natural voice that fails
-        here hands over to the pyttsx3 path, which renders the line instead."""
+        here hands over to the pyttsx3 path, which renders the line instead (a line with
+        nothing to say, such as "...", raises ``neural.NoSpeech`` and changes nothing)."""
+        self.load()  # a lazy natural voice: loaded (or handed over to espeak-ng) first
         impl = self._impl
         try:
             return impl.render_speech(text, path)
+        except _neural.NoSpeech:
+            raise  # this line is silent, the voice is fine: it goes on speaking
         except Exception as exc:
             if not isinstance(impl, _neural.PiperEngine):
                 raise

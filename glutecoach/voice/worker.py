@@ -10,7 +10,13 @@ Requests:  {"op": "say", "id": N, "text": T}   play T now, cutting whatever is p
                                                play at once
            {"op": "config", "voice": V, "rate": R, "volume": X}
            {"op": "quit"}
-Events:    {"ev": "ready", ...engine, player and audio output...}
+Events:    {"ev": "ready", ...engine, player and audio output..., "loaded": bool}
+                                               sent once it can play: the natural voice's
+                                               model is loaded after it, on a thread (cached
+                                               lines play meanwhile; a render waits for it)
+           {"ev": "loaded", "engine": E, "natural": bool, "seconds": s}
+                                               that load is over (an "engine" event before
+                                               it when the model would not load)
            {"ev": "engine", "engine": E, "fallback": why, "label": L, "natural": bool}
                                                espeak-ng (the pyttsx3 path) took over from the
                                                native or the natural voice, which could not
@@ -98,11 +104,19 @@ def main(argv: list[str] | None = None) -> int:
     from glutecoach.voice.player import detect_output, find_player, make_player
     from glutecoach.voice.synth import PhraseCache, Synth, normalise
 
-    try:
-        synth = Synth(args.voice, args.rate, args.volume)
+    try:  # the natural voice's model loads on a thread: "ready" does not wait for it
+        synth = Synth(args.voice, args.rate, args.volume, lazy=True)
     except Exception as exc:
         out.send(ev="failed", id=None, error=str(exc), fatal=True)
         return 3
+    commands: queue.Queue[dict[str, Any]] = queue.Queue()
+
+    def load_engine() -> None:
+        """Load the natural voice's model on its own thread while cached lines play; the
+        first render waits for it. Its end comes back as a "loaded" request."""
+        synth.load_in_background(lambda: commands.put({"op": "loaded"}))
+
+    load_engine()  # now: the player and sound output are found while it loads
     choice = find_player()
     if choice is None:
         out.send(ev="failed", id=None, error="no audio player found", fatal=True)
@@ -128,9 +142,8 @@ def main(argv: list[str] | None = None) -> int:
         output_how=output.how,
         pid=os.getpid(),
         seconds=round(time.monotonic() - started, 4),
+        loaded=synth.loaded,
     )
-
-    commands: queue.Queue[dict[str, Any]] = queue.Queue()
 
     def read_requests() -> None:
         for line in sys.stdin:
@@ -184,6 +197,15 @@ def main(argv: list[str] | None = None) -> int:
         out.send(ev="prepared", seq=asked_seq, lengths=dict(measured))
         measured.clear()
 
+    def next_ahead() -> int | None:
+        """Which pending line to render now: the first, or while the model loads the first
+        already in the cache (None: nothing to do until a request, or the load, comes)."""
+        if not pending:
+            return None
+        if synth.settled:
+            return 0
+        return next((i for i, text in enumerate(pending) if cache.has(text)), None)
+
     def finish(completed: bool) -> None:
         """The current line ends: played out, or cut (``completed=False``). A player that
         already exited with an error is reported as failed instead, cut or not."""
@@ -198,7 +220,10 @@ def main(argv: list[str] | None = None) -> int:
         current = None
 
     while True:
-        if pending:
+        # While the natural voice's model loads, only cached lines can be had at once: a
+        # render would hold this loop (and every "say") until the load is over.
+        ahead = next_ahead()
+        if ahead is not None:
             timeout: float | None = 0.0
         elif current is not None:
             timeout = 0.01
@@ -211,9 +236,10 @@ def main(argv: list[str] | None = None) -> int:
         except queue.Empty:
             msg = None
 
-        if msg is None and pending:
-            text = pending.pop(0)
-            was_asked, requested = requested > 0, max(0, requested - 1)
+        if msg is None and ahead is not None:
+            text = pending.pop(ahead)
+            was_asked = ahead < requested
+            requested -= 1 if was_asked else 0
             try:
                 measured[normalise(text)] = round(cache.get(text).speech, 3)
             except Exception as exc:  # the cue renders again when it is due
@@ -280,6 +306,16 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 if (synth.voice_id, synth.rate) != before:
                     measure_again()
+                load_engine()  # another natural voice: its model, in the background
+            elif op == "loaded" and synth.settled:  # (not a load a config has replaced)
+                synth.load()  # at once: a model that would not load hands over to espeak-ng
+                tell_fallback()
+                out.send(
+                    ev="loaded",
+                    engine=synth.info.describe(),
+                    natural=synth.natural,
+                    seconds=round(time.monotonic() - started, 4),
+                )
         if current is not None and (time.monotonic() >= current.ends_at or not player.playing()):
             player.release()  # what is left is the pad: let it play out under the next line
             finish(True)

@@ -26,6 +26,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
+# espeak-ng's numbers, as before the natural voice (tests/bench/natural_bench.py has those):
+# the worker and the render subprocess below inherit this.
+os.environ["GLUTECOACH_NATURAL"] = "0"
 STAND_IN = ROOT / "tests" / "voice" / "stand_in_player.py"
 LONG = "Lie on your back, knees bent, feet flat, and press your lower back into the floor."
 RUNS = 5

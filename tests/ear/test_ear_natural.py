@@ -1,0 +1,105 @@
+"""The ear test with the natural voice (Piper, the ``natural`` extra): a short routine through
+the real worker and paplay into the private sound server, recorded at the sink and matched
+cue by cue, as ``test_ear.py`` does with espeak-ng.
+
+The natural voice is what an empty ``voice_id`` gets where the extra is installed (the suite
+keeps espeak-ng the default with ``GLUTECOACH_NATURAL=0``; this test clears it), so this is
+the voice a user hears after the README's two commands.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from ear_support import (
+    MonitorRecording,
+    SoundServer,
+    due_cues,
+    match,
+    phrase_files,
+    plan_json,
+    run_plain,
+    table,
+)
+
+from glutecoach.voice import neural
+from glutecoach.voice.synth import PhraseCache, Synth
+
+pytestmark = pytest.mark.voice
+
+EAR = """name = "Ear, natural"
+lead_in = 4
+transition = 3
+switch = 2
+
+[[exercise]]
+id = "glute-bridge"
+sets = 1
+reps = 3
+tempo = 2
+
+[[exercise]]
+id = "clamshell"
+seconds = 4
+"""
+MUST = {"count", "rep", "announce", "summary"}
+BROKEN = 1.0  # as test_ear.py: a line more than this late is broken, not slow
+
+
+@pytest.fixture(autouse=True)
+def _natural_gate() -> None:
+    if not neural.locate("").ok:
+        if os.environ.get("GLUTECOACH_REQUIRE_VOICE"):
+            pytest.fail(f"GLUTECOACH_REQUIRE_VOICE is set but {neural.locate('').detail}")
+        pytest.skip(f"no natural voice here: {neural.locate('').detail}")
+
+
+def test_a_routine_is_heard_cue_by_cue_in_the_natural_voice(
+    sink: SoundServer, tmp_path: Path
+) -> None:
+    paplay = shutil.which("paplay")
+    assert paplay
+    home = tmp_path / "home"
+    (home / "routines").mkdir(parents=True)
+    (home / "routines" / "ear.toml").write_text(EAR, encoding="utf-8")
+    env = {
+        **os.environ,
+        "GLUTECOACH_HOME": str(home),
+        **sink.env,
+        "GLUTECOACH_PLAYER": f"{paplay} {{file}}",
+    }
+    env.pop("GLUTECOACH_RELAY", None)
+    env.pop(neural.DISABLE_ENV, None)  # the default voice, as on a user's machine
+
+    plan = plan_json("ear", env)
+    recording = MonitorRecording(sink)
+    assert recording.wait_started(), "the sink's monitor gave no sound at all"
+    run = run_plain("ear", env)
+    samples, _t0 = recording.stop()
+    clock = recording.clock()
+    assert run.status == 0, run.stderr
+    assert "Traceback" not in run.stderr and "Speaking with" not in run.stderr, run.stderr
+    cues = due_cues(plan, run)
+    cache = home / "cache" / "voice"
+    files = phrase_files(cache)
+    heard = match(samples, clock, cues, files)
+    print(f"\near, natural voice:\n{table(heard, min(c.due for c in cues))}")
+
+    # What played is the natural voice's: each file is where the natural voice's cache key
+    # puts that line (espeak-ng's key differs).
+    natural = PhraseCache(cache, Synth("piper"))
+    assert all(files[t] == natural.path_for(t) for t in {c.text for c in cues}), files
+    missed = [h.cue.text for h in heard if not h.heard and h.cue.kind in MUST]
+    assert not missed, f"not heard: {missed}"
+    first = min(h.cue.due for h in heard)
+    late = [
+        (h.cue.text, round(h.late, 3))
+        for h in heard
+        if h.late is not None and h.late > BROKEN and h.cue.due > first + 0.5
+    ]
+    assert not late, f"heard over {BROKEN} s late: {late}"
+    early = [(h.cue.text, round(h.late, 3)) for h in heard if h.late is not None and h.late < -0.03]
+    assert not early, f"heard before it was due: {early}"
