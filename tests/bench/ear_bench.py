@@ -515,6 +515,9 @@ FRONT_ENDS = ("before", "line", "app", "relay", "warm")
 
 
 def main(argv: list[str]) -> int:
+    # The code "before" has only espeak-ng: measure both sides with it, so the comparison is
+    # fair where the natural voice is installed too (tests/ear/test_ear_natural.py hears that).
+    os.environ.setdefault("GLUTECOACH_NATURAL", "0")
     why = why_no_sound_server()
     if why:
         print(f"skipped: {why}")

@@ -44,7 +44,7 @@ def measure(texts: list[str]) -> dict[str, float]:
     from glutecoach.engine.plan import MODEL_RATE
     from glutecoach.voice.synth import Synth
 
-    synth = Synth(rate=MODEL_RATE)
+    synth = Synth("espeak", rate=MODEL_RATE)  # the model is calibrated against espeak-ng
     found: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "line.wav"
