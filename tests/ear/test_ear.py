@@ -17,6 +17,7 @@ from ear_support import (
     Heard,
     MonitorRecording,
     SoundServer,
+    check_heard,
     countdown_spacings,
     cut_audio,
     logged_cues,
@@ -60,10 +61,6 @@ id = "clamshell"
 seconds = 2
 """
 
-# Lines a listener must hear; optional lines (set-up, form) may be dropped when late.
-MUST = {"count", "rep", "announce", "summary"}
-# A line more than this late at the speaker is broken, not slow (targets: tests/bench/ear_bench.py).
-BROKEN = 1.0
 CUT_WITHIN = 0.1  # a skip silences what plays within this (a frame plus the player's stop)
 
 
@@ -112,22 +109,6 @@ def _hear(
     return heard, run, (samples, clock, files, start["plan"])
 
 
-def _check(heard: list[Heard]) -> None:
-    missed = [h.cue.text for h in heard if not h.heard and h.cue.kind in MUST]
-    assert not missed, f"not heard: {missed}"
-    # The first line waits for the worker on a cold start until the run waits for the voice
-    # to be ready (issue 10); it must be heard, and its lateness is reported, not judged.
-    first = min(h.cue.due for h in heard)
-    late = [
-        (h.cue.text, round(h.late, 3))
-        for h in heard
-        if h.late is not None and h.late > BROKEN and h.cue.due > first + 0.5
-    ]
-    assert not late, f"heard over {BROKEN} s late: {late}"
-    early = [(h.cue.text, round(h.late, 3)) for h in heard if h.late is not None and h.late < -0.03]
-    assert not early, f"heard before it was due: {early}"
-
-
 def test_a_routine_is_heard_cue_by_cue_through_paplay(sink: SoundServer, tmp_path: Path) -> None:
     paplay = shutil.which("paplay")
     assert paplay
@@ -135,7 +116,7 @@ def test_a_routine_is_heard_cue_by_cue_through_paplay(sink: SoundServer, tmp_pat
     heard, run, (samples, clock, files, _plan) = _hear(
         sink, home, "ear", {"GLUTECOACH_PLAYER": f"{paplay} {{file}}"}, skip_in="Rest"
     )
-    _check(heard)
+    check_heard(heard)
     # The skip, typed while the rest's "Next: ..." line plays: that line is cut at once, and
     # the next step's first line follows.
     skipped = run.skipped_at  # type: ignore[attr-defined]
@@ -164,7 +145,7 @@ def test_a_one_sided_move_is_heard_through_miniaudio(sink: SoundServer, tmp_path
     empty.mkdir()
     home = _home(tmp_path, "sides", SIDES)
     heard, _run, _ = _hear(sink, home, "sides", {"PATH": str(empty), "GLUTECOACH_PLAYER": ""})
-    _check(heard)
+    check_heard(heard)
     assert any(h.cue.text == "Switch sides." and h.heard for h in heard)
 
 
@@ -174,5 +155,5 @@ def test_a_one_sided_move_is_heard_through_pw_play(pw_sink: SoundServer, tmp_pat
     assert pw_play
     home = _home(tmp_path, "sides", SIDES)
     heard, _run, _ = _hear(pw_sink, home, "sides", {"GLUTECOACH_PLAYER": f"{pw_play} {{file}}"})
-    _check(heard)
+    check_heard(heard)
     assert any(h.cue.text == "Switch sides." and h.heard for h in heard)
