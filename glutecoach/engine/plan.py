@@ -60,13 +60,14 @@ _TENS = ("-", "-", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "ei
 # fmt: on
 
 
-def _number_words(n: int) -> str:
+def number_words(n: int) -> str:
+    """``n`` as spoken: 14 -> "fourteen", 21 -> "twenty one" (0..999; digit by digit above)."""
     if n < 20:
         return _ONES[n]
     if n < 100:
         return _TENS[n // 10] + ("" if n % 10 == 0 else " " + _ONES[n % 10])
     if n < 1000:
-        rest = "" if n % 100 == 0 else " " + _number_words(n % 100)
+        rest = "" if n % 100 == 0 else " " + number_words(n % 100)
         return f"{_ONES[n // 100]} hundred{rest}"
     return " ".join(_ONES[int(d)] for d in str(n))
 
@@ -75,7 +76,7 @@ def _number_words(n: int) -> str:
 def speech_seconds(text: str, rate: int = MODEL_RATE) -> float:
     """How long ``text`` takes to say, by the model above (for when nothing was measured:
     relay, captions), scaled to the speaking ``rate`` in words a minute."""
-    spoken = _NUMBER.sub(lambda m: _number_words(int(m[0])), text)
+    spoken = _NUMBER.sub(lambda m: number_words(int(m[0])), text)
     letters = sum(ch.isalpha() for ch in spoken)
     ends = len(_SENTENCE_END.findall(spoken))
     inner_ends = max(0, ends - 1) if spoken.rstrip()[-1:] in (".", "!", "?") else ends

@@ -21,14 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# fmt: off
-_ONES = (
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
-    "nineteen",
-)
-_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
-# fmt: on
+from glutecoach.engine.plan import number_words  # the words the plan times a count by
 
 # Words a recognizer writes for a number it heard right: a listener hears "to" as "two" too.
 # Folded only in counts, where nothing else is said.
@@ -40,18 +33,6 @@ PAD = 0.3  # seconds of silence around each render, as between two cues
 _COUNT = re.compile(r"(?:(\d+),?\s*)?(last one)?\.?", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
-
-
-def number_words(n: int) -> str:
-    """``n`` as spoken: 14 -> "fourteen", 21 -> "twenty one" (0..999)."""
-    if n < 20:
-        return _ONES[n]
-    if n < 100:
-        return _TENS[n // 10] + ("" if n % 10 == 0 else " " + _ONES[n % 10])
-    if n < 1000:
-        rest = "" if n % 100 == 0 else " " + number_words(n % 100)
-        return f"{_ONES[n // 100]} hundred{rest}"
-    return " ".join(_ONES[int(d)] for d in str(n))
 
 
 def words(text: str) -> list[str]:
