@@ -96,7 +96,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=int, default=170)
     parser.add_argument("--volume", type=float, default=1.0)
     parser.add_argument("--no-prerender", action="store_true")
+    parser.add_argument("--nice", type=int, default=0, help="lower priority (background warm-up)")
     args = parser.parse_args(argv)
+    if args.nice and hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(args.nice)  # before the engine's imports: all of its work is low priority
 
     out = Channel(claim_stdout())
     started = time.monotonic()
@@ -241,7 +245,11 @@ def main(argv: list[str] | None = None) -> int:
             was_asked = ahead < requested
             requested -= 1 if was_asked else 0
             try:
-                measured[normalise(text)] = round(cache.get(text).speech, 3)
+                rendered = cache.get(text)
+                measured[normalise(text)] = round(rendered.speech, 3)
+                if rendered.cached:  # asked for again: kept as recent when the cache is pruned
+                    with contextlib.suppress(OSError):
+                        os.utime(rendered.path)
             except Exception as exc:  # the cue renders again when it is due
                 print(f"prerender failed for {text!r}: {exc}", file=sys.stderr, flush=True)
             tell_fallback()
