@@ -83,7 +83,13 @@ class Job:
 
     @property
     def key(self) -> tuple[str, int, float]:
+        """What the phrase cache is keyed by (beside the text)."""
         return (self.voice_id, self.rate, self.volume)
+
+    @property
+    def ident(self) -> tuple[tuple[str, int, float], int]:
+        """This job: another level or piece of equipment may bring other lines."""
+        return (self.key, hash(self.lines))
 
 
 class Host(Protocol):
@@ -121,7 +127,7 @@ class Warmup:
         self._changed = True  # settings to look at (the first time: the ones in use)
         self._latest: tuple[str, int, float] | None = None  # the newest settings' key
         self._closed = False
-        self._over: set[tuple[str, int, float]] = set()  # keys warmed, or that failed
+        self._over: set[tuple[tuple[str, int, float], int]] = set()  # jobs done or failed
         self.warmed: list[Job] = []  # jobs finished, in order (for tests and the log)
         self.failed: list[Job] = []
         self.cut = 0  # warm-ups cut short (a workout began, the settings changed)
@@ -178,14 +184,14 @@ class Warmup:
                 job = self._job()
             except Exception:  # a broken routine file or store: nothing to warm, quietly
                 job = None
-            if job is None or job.key in self._over or not job.lines:
+            if job is None or job.ident in self._over or not job.lines:
                 continue
             outcome = self._warm(job)
             if outcome == "done":
-                self._over.add(job.key)
+                self._over.add(job.ident)
                 self.warmed.append(job)
             elif outcome == "failed":  # no worker, or one that cannot render: not again
-                self._over.add(job.key)
+                self._over.add(job.ident)
                 self.failed.append(job)
             else:
                 self.cut += 1
