@@ -6,7 +6,8 @@ run waits for them before it starts the clock. The app avoids that wait: once th
 list is on the screen it renders, on a speech worker of its own at the lowest priority, the
 lines the user is likely to hear next at the voice and rate in the settings:
 
-1. the first steps' lines of every routine, the one used last first (what a run waits for);
+1. the first steps' lines of every routine, the one used last first, then in the order of
+   the routine list (what a run waits for);
 2. then every other line of each, in the same order (what the run lays its plan out with);
 3. then the phrases said in almost every session (counts, "Rest.", ...).
 
@@ -277,7 +278,9 @@ def app_job(host: Host) -> Job | None:
     if not engine.locate(settings.voice_id).ok:
         return None
     found = all_routines()
-    order = list(found.routines)
+    # As the routine list shows them (its cursor starts on the first), the one used last first.
+    listed = sorted(found.routines.items(), key=lambda i: (not i[1].builtin, i[1].name.lower()))
+    order = [routine_id for routine_id, _routine in listed]
     last = last_routine(host.store)
     if last in found.routines:
         order.remove(last)
