@@ -114,3 +114,50 @@ def test_the_warm_up_fills_the_cache_so_the_next_run_is_ready_at_once(
         assert took < 3.0, f"warm cache still took {took:.2f} s"
     finally:
         voice.close(drain=0, wait=True)
+
+
+def test_a_cached_line_plays_at_once_while_lines_render_ahead(
+    tmp_path: Path,
+    natural_default: None,  # noqa: F811
+    stand_in: PlayerLog,
+) -> None:
+    """The run asks for the rest of the routine as the clock starts: a line in the cache
+    must not wait behind a line being rendered ahead (0.05-0.6 s each with this voice)."""
+    from glutecoach.voice.client import WorkerClient
+
+    events: list[tuple[float, dict[str, Any]]] = []
+    client = WorkerClient(
+        lambda ev: events.append((time.monotonic(), ev)),
+        cache_dir=tmp_path / "cache",
+        prerender=False,
+    )
+    client.start()
+    try:
+        client.send(op="prerender", texts=["Go."], seq=1)
+        deadline = time.monotonic() + 30
+        while not any(e.get("ev") == "prepared" for _t, e in events):
+            assert time.monotonic() < deadline, events
+            time.sleep(0.01)
+        long = [  # long lines, each a render of a few tenths of a second
+            f"Sentence {n}: lie on your side with your knees bent, heels together, and lift "
+            "the top knee slowly without rolling your hips back, then lower it all the way."
+            for n in range(8)
+        ]
+        client.send(op="prerender", texts=long, seq=2)
+        lates = []
+        for uid in range(1, 4):
+            time.sleep(0.25)  # in the middle of a render
+            asked = time.monotonic()
+            client.send(op="say", id=uid, text="Go.")
+            while not any(e.get("ev") == "started" and e.get("id") == uid for _t, e in events):
+                assert time.monotonic() - asked < 5, events
+                time.sleep(0.002)
+            began = next(t for t, e in events if e.get("ev") == "started" and e.get("id") == uid)
+            lates.append(began - asked)
+        assert max(lates) < 0.08, f"a cached line waited for a render ahead: {lates}"
+        # ... and the lines ahead were all rendered all the same.
+        while not any(e.get("ev") == "prepared" and e.get("seq") == 2 for _t, e in events):
+            assert time.monotonic() < deadline + 60, events
+            time.sleep(0.02)
+    finally:
+        client.close()
