@@ -39,28 +39,42 @@ WARM_DELAY = 0.5  # after the first frame, before anything starts (the app settl
 WARM_NICE = 19  # the worker's niceness: it takes only what nothing else wants
 WORKER_TIMEOUT = 600.0  # a warm-up that has not finished by then is given up
 
-_lock = threading.Condition()
-_speaking = 0  # speech workers open for speaking in this process (workouts, tests of voice)
+_lock = threading.Condition()  # one for the counts and every warm-up's state
+
+
+class Speakers:
+    """How many speech workers are open for speaking (workouts, ``say``...): while any is,
+    a warm-up stands aside."""
+
+    def __init__(self) -> None:
+        self.open = 0
+
+    def opened(self) -> None:
+        with _lock:
+            self.open += 1
+            _lock.notify_all()
+
+    def closed(self) -> None:
+        with _lock:
+            self.open = max(0, self.open - 1)
+            _lock.notify_all()
+
+
+SPEAKERS = Speakers()  # this process's (the worker backend counts itself in and out)
 
 
 def speaking_opened() -> None:
     """A speech worker for speaking opened in this process: the warm-up stands aside."""
-    global _speaking
-    with _lock:
-        _speaking += 1
-        _lock.notify_all()
+    SPEAKERS.opened()
 
 
 def speaking_closed() -> None:
-    global _speaking
-    with _lock:
-        _speaking = max(0, _speaking - 1)
-        _lock.notify_all()
+    SPEAKERS.closed()
 
 
 def speaking() -> bool:
     with _lock:
-        return _speaking > 0
+        return SPEAKERS.open > 0
 
 
 def lines_to_warm(plans: Sequence[Plan], common: Iterable[str] = ()) -> list[str]:
@@ -119,8 +133,10 @@ class Warmup:
         delay: float = WARM_DELAY,
         nice: int = WARM_NICE,
         worker: Callable[..., Any] | None = None,
+        speakers: Speakers = SPEAKERS,
     ) -> None:
         self._job = job
+        self._speakers = speakers
         self._cache_dir = cache_dir
         self._delay = delay
         self._nice = nice
@@ -176,7 +192,7 @@ class Warmup:
             with _lock:
                 self._busy = False
                 _lock.notify_all()
-                _lock.wait_for(lambda: self._closed or (self._changed and not _speaking))
+                _lock.wait_for(lambda: self._closed or (self._changed and not self._speakers.open))
                 if self._closed:
                     return
                 self._changed = False
@@ -220,7 +236,7 @@ class Warmup:
 
         def cut() -> bool:
             moved = self._changed and self._latest is not None and self._latest != job.key
-            return self._closed or _speaking > 0 or moved
+            return self._closed or self._speakers.open > 0 or moved
 
         client = self._make_client(on_event, job)
         try:

@@ -314,6 +314,16 @@ def bench_cold(
     with tempfile.TemporaryDirectory(prefix="gc-cold-") as tmp, sound_server() as sink:
         work = Path(tmp)
         base, base_name = base_tree(work, base_ref)
+        themes = subprocess.run(  # the app needs its themes beside the package
+            ["git", "archive", "--format=tar", base_ref, "themes"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(base)], input=themes, check=True)
+        base_name = subprocess.run(
+            ["git", "rev-parse", "--short", base_ref], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
         codes = {"before": (base, f"main {base_name}"), "after": (ROOT, "this tree")}
         rows: list[str] = []
         for engine in engines:

@@ -93,7 +93,7 @@ def test_the_warm_up_fills_the_cache_so_the_next_run_is_ready_at_once(
     plan = build_plan(load_routines().get("stretch-break"), load_catalog())
     lines = warmup.lines_to_warm([plan])
     job = warmup.Job("", 170, 1.0, tuple(lines))
-    w = warmup.Warmup(lambda: job, cache_dir=cache, delay=0.0).start()
+    w = warmup.Warmup(lambda: job, cache_dir=cache, delay=0.0, speakers=warmup.Speakers()).start()
     try:
         assert w.wait_idle(120), "the warm-up did not finish"
         assert w.warmed == [job], (w.warmed, w.failed)

@@ -50,7 +50,6 @@ class FakeWorker:
 def workers() -> Iterator[list[FakeWorker]]:
     FakeWorker.made = []
     yield FakeWorker.made
-    assert not warmup.speaking(), "a test left a speaker counted"
 
 
 def wait_for(check: Callable[[], bool], timeout: float = 5.0) -> None:
@@ -95,7 +94,12 @@ def test_it_warms_once_per_voice_and_rate_and_again_after_a_change(
 ) -> None:
     current = [Settings(voice_id="", rate=170)]
     lines = ["Next up: clamshells.", "Go."]
-    w = warmup.Warmup(lambda: job_of(current[0], lines), delay=0.0, worker=FakeWorker).start()
+    w = warmup.Warmup(
+        lambda: job_of(current[0], lines),
+        delay=0.0,
+        worker=FakeWorker,
+        speakers=warmup.Speakers(),
+    ).start()
     try:
         wait_for(lambda: len(workers) == 1 and workers[0].sent != [])
         assert workers[0].lines() == lines
@@ -123,16 +127,19 @@ def test_a_workout_speaking_stops_the_warm_up_which_goes_on_after(
     workers: list[FakeWorker],
 ) -> None:
     settings = Settings()
-    w = warmup.Warmup(lambda: job_of(settings, ["Go."]), delay=0.0, worker=FakeWorker).start()
+    speakers = warmup.Speakers()
+    w = warmup.Warmup(
+        lambda: job_of(settings, ["Go."]), delay=0.0, worker=FakeWorker, speakers=speakers
+    ).start()
     try:
         wait_for(lambda: len(workers) == 1 and workers[0].sent != [])
-        warmup.speaking_opened()  # a workout's voice opens its worker
+        speakers.opened()  # a workout's voice opens its worker
         try:
             wait_for(lambda: workers[0].released.is_set())  # told to quit at once
             assert w.wait_idle(0.3) is False  # waiting for the workout, not done
             assert len(workers) == 1, "a worker started while a workout speaks"
         finally:
-            warmup.speaking_closed()
+            speakers.closed()
         wait_for(lambda: len(workers) == 2 and workers[1].sent != [])
         workers[1].prepared()
         assert w.wait_idle(5)
@@ -144,7 +151,12 @@ def test_a_workout_speaking_stops_the_warm_up_which_goes_on_after(
 
 def test_a_worker_that_dies_is_not_started_again_and_again(workers: list[FakeWorker]) -> None:
     settings = Settings()
-    w = warmup.Warmup(lambda: job_of(settings, ["Go."]), delay=0.0, worker=FakeWorker).start()
+    w = warmup.Warmup(
+        lambda: job_of(settings, ["Go."]),
+        delay=0.0,
+        worker=FakeWorker,
+        speakers=warmup.Speakers(),
+    ).start()
     try:
         wait_for(lambda: len(workers) == 1 and workers[0].sent != [])
         workers[0].on_event({"ev": "exit", "code": 3, "expected": False})
@@ -201,3 +213,20 @@ def test_the_app_job_puts_the_routine_used_last_first() -> None:
     stretch = build_plan(load_routines().get("stretch-break"), load_catalog())
     heads = texts(stretch, 0, FIRST_STEPS)
     assert list(job.lines[: len(heads)]) == heads
+
+
+@pytest.mark.voice
+def test_a_voice_speaking_through_the_worker_is_counted_while_open(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from glutecoach.voice import make_voice
+
+    monkeypatch.setenv("GLUTECOACH_PLAYER", "true {file}")
+    before = warmup.SPEAKERS.open
+    voice = make_voice("speech", Settings(), cache_dir=tmp_path / "cache")
+    try:
+        assert voice.wait_ready(30)
+        assert warmup.SPEAKERS.open == before + 1
+    finally:
+        voice.close(drain=0, wait=True)
+    assert warmup.SPEAKERS.open == before
