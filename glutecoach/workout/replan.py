@@ -14,9 +14,10 @@ others the model's, at the rate in use. The first steps' lines are waited for up
 ``FIRST_WAIT``: on an empty phrase cache (a first session, another voice or rate) the natural
 voice takes 2-6 s for them here, and a first cue said before it is rendered is late. After
 ``SLOW_AFTER`` the run tells the user the voice is getting ready (a warm cache is ready in
-about 0.5 s, so that is seen only when it really waits); past ``FIRST_WAIT`` the clock starts
-anyway (``gave_up``) and what is not rendered yet plays when it is. A voice that measures
-nothing (relay, captions) is ready at once and gets the model's plan at the rate in use.
+about 0.5 s, espeak-ng on a cold one in about 1 s: it is seen only when it really waits);
+past ``FIRST_WAIT`` the clock starts anyway (``gave_up``) and what is not rendered yet plays
+when it is. A voice that measures nothing (relay, captions) is ready at once and gets the
+model's plan at the rate in use.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from glutecoach.workout.ports import Speaker
 FIRST_STEPS = 2  # steps whose lines are asked for first, and always waited for
 READY_WAIT = 2.0  # once those are rendered, how long the clock waits for the other lines
 FIRST_WAIT = 12.0  # longest the clock waits for the first steps' lines (then starts anyway)
-SLOW_AFTER = 0.8  # still not ready after this: the run says it is getting the voice ready
+SLOW_AFTER = 1.5  # still not ready after this: the run says it is getting the voice ready
 
 
 def texts(plan: Plan, first: int, last: int | None) -> list[str]:
