@@ -6,7 +6,7 @@
 2. Render: every line of desk-reset, each engine, warm process, cold cache (per line).
 3. Ahead of the clock, as a run does it (the real worker through ``make_voice``, a cold
    cache, the stand-in player): the worker's ready time, the first two steps' lines rendered
-   (what the run waits for, at most READY_WAIT s), then the rest of the routine rendered
+   (what the run waits for, at most FIRST_WAIT s), then the rest of the routine rendered
    ahead; beside the time the first line not yet rendered is due.
 4. Warm start (``--start`` for this alone): the next sessions, every line cached: the
    worker's ready time and when the first two steps' lines are prepared (the clock starts).
@@ -166,10 +166,10 @@ class CacheWatch:
 
 def bench_ahead(first: list[str], rest: list[str], due: list[tuple[float, str]]) -> None:
     """As a run does it: the first two steps' lines asked for at open, the clock started
-    when they are rendered or after READY_WAIT, then the rest asked for."""
+    when they are rendered or after FIRST_WAIT, then the rest asked for."""
     from glutecoach.store.settings import Settings
     from glutecoach.voice import make_voice
-    from glutecoach.workout.run import READY_WAIT
+    from glutecoach.workout.replan import FIRST_WAIT
 
     print(
         f"\n3. {ROUTINE} ahead of the clock through the worker, cold cache "
@@ -188,7 +188,7 @@ def bench_ahead(first: list[str], rest: list[str], due: list[tuple[float, str]])
             voice = make_voice("speech", Settings(voice_id=name), cache_dir=cache)
             try:
                 voice.prepare(first)
-                in_time = voice.wait_ready(READY_WAIT)
+                in_time = voice.wait_ready(FIRST_WAIT)
                 clock = time.perf_counter() - started  # the run's clock starts here
                 voice.prepare(rest)
                 assert voice.wait_ready(120)
@@ -201,7 +201,7 @@ def bench_ahead(first: list[str], rest: list[str], due: list[tuple[float, str]])
             voice = make_voice("speech", Settings(voice_id=name), cache_dir=cache)
             try:
                 voice.prepare(first)
-                warm_in_time = voice.wait_ready(READY_WAIT)
+                warm_in_time = voice.wait_ready(FIRST_WAIT)
                 warm = time.perf_counter() - again
             finally:
                 voice.close(drain=0, wait=True)
@@ -213,7 +213,7 @@ def bench_ahead(first: list[str], rest: list[str], due: list[tuple[float, str]])
             if seen.get(text, never) > clock + at
         ]
         whole = max(seen.get(t, never) for t in first + rest) - clock
-        verdict = "in time" if in_time else f"not in time: the clock started at {READY_WAIT:.0f} s"
+        verdict = "in time" if in_time else f"not in time: the clock started at {FIRST_WAIT:.0f} s"
         print(
             f"   {name:<7} worker up in {ms(ready)}; first two steps' lines rendered at "
             f"{ms(first_done)} ({verdict})\n"
