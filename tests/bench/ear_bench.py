@@ -511,7 +511,7 @@ def cold_start(sink: SoundServer, work: Path, wait: bool, n: int) -> list[float]
     return found
 
 
-FRONT_ENDS = ("before", "line", "app", "relay", "warm")
+FRONT_ENDS = ("before", "line", "app", "relay", "warm")  # also: relay-before (the base's relay)
 
 
 def main(argv: list[str]) -> int:
@@ -567,6 +567,9 @@ def main(argv: list[str]) -> int:
                 sides.append(hear_app(sink, routine_id, text, work, total))
             elif front == "relay":
                 sides.append(hear_relay(sink, ROOT, routine_id, text, work, "relay"))
+            elif front == "relay-before":  # the base's relay and coach, for before and after
+                name = f"relay before ({commit})"
+                sides.append(hear_relay(sink, base, routine_id, text, work, name))
         print(
             f"\n{routine_id}, paplay into a PulseAudio null sink, a fresh home (empty phrase "
             f"cache) each ({time.monotonic() - started:.0f} s)\n"
