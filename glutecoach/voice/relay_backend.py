@@ -66,7 +66,10 @@ class RelayBackend:
         self._send(op="flush")
 
     def prepare(self, texts: list[str], seq: int = 0) -> None:
-        pass  # the relay renders on its side; nothing here to wait for or measure
+        # The relay's voice renders them ahead, so a line is not rendered the first time it is
+        # due. Nothing comes back: the plan here keeps the model's lengths.
+        if self._client is not None and not self._client.prepare(texts):
+            self._gone()
 
     def configure(self, settings: Settings) -> None:
         pass
