@@ -59,6 +59,15 @@ class Preparing:
 
 
 @dataclass(frozen=True, slots=True)
+class GettingVoiceReady:
+    """Still preparing after a moment: the voice is rendering the first lines (an empty
+    phrase cache: a first session, or another voice or rate). The clock starts when they
+    are rendered, or after ``bound`` seconds at most (then a ``VoiceNotice`` says so)."""
+
+    bound: float
+
+
+@dataclass(frozen=True, slots=True)
 class Started:
     """The clock is running from the first step."""
 
@@ -151,6 +160,7 @@ ViewEvent = (
     | Resumed
     | Suspended
     | Preparing
+    | GettingVoiceReady
     | Started
     | MuteChanged
     | Repeated
