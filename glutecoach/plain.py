@@ -70,7 +70,8 @@ class PlainRunner:
                 )
             elif isinstance(event, view.Started) and self._getting_ready:
                 self._getting_ready = False
-                self.say("Voice ready.")
+                if event.voice_ready:  # else the notice says it started without them
+                    self.say("Voice ready.")
             elif isinstance(event, view.Suspended):
                 minutes = event.gap / 60
                 self.say(f"Paused: the clock jumped {minutes:.0f} min (was the computer asleep?).")

@@ -54,7 +54,9 @@ class RelayBackend:
             self._gone()
 
     def cue(self, cue: Cue, late: float) -> None:
-        self._send(op="cue", text=cue.text, kind=str(cue.kind), late=round(late, 3))
+        from glutecoach.voice.relay import MAX_TEXT  # the relay speaks no more than this
+
+        self._send(op="cue", text=cue.text[:MAX_TEXT], kind=str(cue.kind), late=round(late, 3))
 
     def play(self, uid: int, text: str) -> None:
         pass  # not paced here: the relay's own voice paces what it hears

@@ -77,14 +77,23 @@ def speaking() -> bool:
         return SPEAKERS.open > 0
 
 
-def lines_to_warm(plans: Sequence[Plan], common: Iterable[str] = ()) -> list[str]:
+# At most this many lines are warmed: half the phrase cache (synth.CACHE_LIMIT, 400). The
+# cache keeps its newest files and the most needed lines are warmed first, so a longer list
+# would push them out of the cache at the next worker's start, to be warmed again each time.
+WARM_LIMIT = 200
+
+
+def lines_to_warm(
+    plans: Sequence[Plan], common: Iterable[str] = (), limit: int = WARM_LIMIT
+) -> list[str]:
     """Every line the runs of ``plans`` would ask the voice for, most needed first: each
-    plan's first steps' lines, then each plan's other lines, then ``common``."""
+    plan's first steps' lines, then each plan's other lines, then ``common``; no more than
+    ``limit`` of them."""
     from glutecoach.workout.replan import FIRST_STEPS, every_line, texts
 
     firsts = [line for plan in plans for line in texts(plan, 0, FIRST_STEPS)]
     rest = [line for plan in plans for line in every_line(plan)]
-    return list(dict.fromkeys(t for t in [*firsts, *rest, *common] if t.strip()))
+    return list(dict.fromkeys(t for t in [*firsts, *rest, *common] if t.strip()))[:limit]
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,6 +247,9 @@ class Warmup:
             moved = self._changed and self._latest is not None and self._latest != job.key
             return self._closed or self._speakers.open > 0 or moved
 
+        with _lock:
+            if cut():  # a workout opened (or the settings moved) while the job was planned
+                return "cut"
         client = self._make_client(on_event, job)
         try:
             client.start()
@@ -329,4 +341,7 @@ def warm_for_app(host: Host) -> Warmup:
     subscribe = getattr(host, "from_any_thread", None)
     if signal is not None and subscribe is not None:
         subscribe(signal.subscribe, host, warmup.settings_changed)
+    levels = getattr(host, "levels_signal", None)  # another level says other lines
+    if levels is not None and subscribe is not None:
+        subscribe(levels.subscribe, host, lambda _exercise: warmup.settings_changed())
     return warmup

@@ -82,27 +82,48 @@ def claim_stdout() -> TextIO:
     return os.fdopen(private, "w", buffering=1, encoding="utf-8")
 
 
+# Engines that may render on a thread other than the one that made them: espeak-ng (a C
+# library through ctypes) and the natural voice (onnxruntime). pyttsx3's macOS and Windows
+# drivers may not: NSSpeechSynthesizer reports a finished file through the run loop of the
+# thread that made it, and SAPI5's COM objects belong to the thread that created them.
+def renders_on_a_thread(driver: str) -> bool:
+    """Whether lines ahead may render on a thread of their own with this engine's driver."""
+    from glutecoach.voice.engine import ESPEAK
+    from glutecoach.voice.neural import PIPER
+
+    return driver in (ESPEAK, PIPER)
+
+
 class Ahead:
-    """One line rendered ahead on a thread of its own, so a "say" of a line already in the
-    cache plays at once instead of waiting for it (a natural voice's render takes 0.05-0.3 s).
-    The main loop starts no other use of the engine while one runs (``wait`` first); the
-    thread posts ``{"op": "rendered", "job": number}`` when it is over."""
+    """One line rendered ahead, on a thread of its own where the engine allows it
+    (``threaded``), so a "say" of a line already in the cache plays at once instead of
+    waiting for it (a natural voice's render takes 0.05-0.3 s); else here and now, as one
+    step of the main loop. The main loop starts no other use of the engine while one runs
+    (``wait`` first); ``{"op": "rendered", "job": number}`` is posted when it is over."""
 
     count = 0
 
-    def __init__(self, cache: Any, text: str, was_asked: bool, done: queue.Queue[Any]) -> None:
+    def __init__(
+        self, cache: Any, text: str, was_asked: bool, done: queue.Queue[Any], threaded: bool
+    ) -> None:
         Ahead.count += 1
         self.number = Ahead.count
         self.text = text
         self.was_asked = was_asked
         self.rendered: Any = None
         self.error: Exception | None = None
+        self.thread_name = ""  # the thread it rendered on (the tests look)
+        self._thread: threading.Thread | None = None
+        if not threaded:
+            self._render(cache, done)
+            return
         self._thread = threading.Thread(
             target=self._render, args=(cache, done), name="ahead", daemon=True
         )
         self._thread.start()
 
     def _render(self, cache: Any, done: queue.Queue[Any]) -> None:
+        self.thread_name = threading.current_thread().name
         try:
             self.rendered = cache.get(self.text)
         except Exception as exc:  # reported by the main loop
@@ -110,7 +131,8 @@ class Ahead:
         done.put({"op": "rendered", "job": self.number})
 
     def wait(self, timeout: float | None = None) -> None:
-        self._thread.join(timeout)
+        if self._thread is not None:
+            self._thread.join(timeout)
 
 
 @dataclass
@@ -295,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
             text = pending.pop(ahead)
             was_asked = ahead < requested
             requested -= 1 if was_asked else 0
-            job = Ahead(cache, text, was_asked, commands)
+            job = Ahead(cache, text, was_asked, commands, renders_on_a_thread(synth.info.driver))
         elif msg is not None:
             op = msg.get("op")
             if op == "rendered":
@@ -317,10 +339,13 @@ def main(argv: list[str] | None = None) -> int:
                 if current is not None:
                     player.stop()
                     finish(False)
-                if job is not None and not cache.has(text):
-                    ahead_done()  # the engine is busy with a line ahead: this one after it
                 try:
-                    rendered = cache.get(text)
+                    # While a line renders ahead only a line in the cache plays at once; any
+                    # other renders after it (the engine does one render at a time).
+                    rendered = cache.cached(text) if job is not None else None
+                    if rendered is None:
+                        ahead_done()
+                        rendered = cache.get(text)
                     player.play(rendered.path)
                 except Exception as exc:
                     tell_fallback()

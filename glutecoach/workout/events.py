@@ -69,7 +69,10 @@ class GettingVoiceReady:
 
 @dataclass(frozen=True, slots=True)
 class Started:
-    """The clock is running from the first step."""
+    """The clock is running from the first step; ``voice_ready`` is False when it started
+    without waiting any longer for the voice's first lines (a notice says so)."""
+
+    voice_ready: bool = True
 
 
 @dataclass(frozen=True, slots=True)

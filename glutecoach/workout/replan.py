@@ -133,8 +133,9 @@ class Preparing:
         return False
 
     def slow(self, now: float) -> bool:
-        """Waited long enough that the user should be told the voice is getting ready."""
-        return now - self.began >= SLOW_AFTER
+        """Waited long enough for the first steps' lines that the user should be told the voice
+        is getting ready (once they are rendered, the short wait for the rest is not shown)."""
+        return not self._all_asked and now - self.began >= SLOW_AFTER
 
     def lay_out(self, rate: int) -> Layout:
         """The plan with what the voice has measured so far."""

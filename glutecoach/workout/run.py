@@ -168,6 +168,7 @@ class WorkoutRun:
         if self.session.started or self._closed:
             return
         preparing, self._preparing = self._preparing, None
+        voice_ready = preparing is None or not preparing.gave_up
         measured = lines = 0
         if preparing is not None:
             # The clock has not run: the session and tally of the plan laid out with what
@@ -179,7 +180,7 @@ class WorkoutRun:
         if self._trace is not None:
             self._trace.started(self.clock(), self.plan.to_json(), measured, lines)
         self.session.start()
-        self._inbox.put(view.Started())
+        self._inbox.put(view.Started(voice_ready))
         if self._voice is not None:
             self._voice.prepare(texts(self.plan, FIRST_STEPS, None))  # the rest, in plan order
 

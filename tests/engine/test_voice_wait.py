@@ -160,3 +160,29 @@ def test_line_mode_prints_getting_the_voice_ready_then_voice_ready() -> None:
     assert lines[ready[0] + 1] == "Voice ready."
     assert lines[ready[0] + 2].startswith("-- ")  # then the first step, on time
     run.close(silent=True)
+
+
+def test_no_getting_ready_once_the_first_lines_are_rendered_while_the_rest_still_render() -> None:
+    # espeak-ng on a cold cache: the first steps in about 1 s, the rest never in time.
+    run, clock, _voice = make((SLOW_AFTER - 0.5, NEVER))
+    run.open()
+    seen = walk(run, clock, READY_WAIT + 0.5)
+    assert first(seen, view.Started) is not None
+    assert first(seen, view.GettingVoiceReady) is None
+    run.close(silent=True)
+
+
+def test_line_mode_does_not_say_voice_ready_when_it_started_without_the_voice() -> None:
+    run, clock, _voice = make((NEVER,))
+    out, err = io.StringIO(), io.StringIO()
+    runner = PlainRunner(run, out=out, err=err)
+    run.open()
+    end = clock() + FIRST_WAIT + 0.5
+    while clock() < end:
+        runner.poll()
+        clock.advance(0.05)
+    lines = out.getvalue().splitlines()
+    assert any(line.startswith("Getting the voice ready") for line in lines)
+    assert "Voice ready." not in lines
+    assert "starting anyway" in err.getvalue() + out.getvalue()
+    run.close(silent=True)

@@ -377,3 +377,21 @@ def test_an_older_relay_is_never_sent_prepare(monkeypatch, greeting) -> None:
         finally:
             v.close()
     assert heard[0]["op"] == "cue" and all(m["op"] != "prepare" for m in heard)
+
+
+def test_a_cue_longer_than_the_relay_speaks_is_cut_by_the_coach_not_refused(
+    relay, monkeypatch
+) -> None:
+    server, speaker, _, _ = relay
+    monkeypatch.setenv("GLUTECOACH_RELAY", f"127.0.0.1:{server.port}")
+    monkeypatch.setenv("GLUTECOACH_RELAY_TOKEN", TOKEN)
+    long = "\N{CJK UNIFIED IDEOGRAPH-81C0}" * 3000  # 9 kB of UTF-8: over the line limit
+    v = make_voice("relay", Settings())
+    try:
+        v.cue(Cue(0, long, CueKind.ANNOUNCE))
+        v.cue(Cue(0, "Rest", CueKind.ANNOUNCE))
+        wait_until(lambda: len(speaker.cues) == 2, timeout=5, what="both cues")
+    finally:
+        v.close()
+    assert speaker.texts == [long[:500], "Rest"]
+    assert server.rejected == 0 and v.notices == []

@@ -230,3 +230,69 @@ def test_a_voice_speaking_through_the_worker_is_counted_while_open(
     finally:
         voice.close(drain=0, wait=True)
     assert warmup.SPEAKERS.open == before
+
+
+def test_no_more_lines_are_warmed_than_half_the_phrase_cache() -> None:
+    from glutecoach.voice.synth import CACHE_LIMIT
+
+    assert warmup.WARM_LIMIT <= CACHE_LIMIT // 2
+    many = [f"Line {i}." for i in range(3 * CACHE_LIMIT)]
+    lines = warmup.lines_to_warm(plans(), many)
+    assert len(lines) == warmup.WARM_LIMIT
+    heads = [t for plan in plans() for t in texts(plan, 0, FIRST_STEPS)]
+    assert lines[: len(dict.fromkeys(heads))] == list(dict.fromkeys(heads))  # the first kept
+
+
+def test_a_level_change_warms_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Signal:
+        def __init__(self) -> None:
+            self.callbacks: list[Callable[[Any], None]] = []
+
+        def subscribe(self, _node: Any, callback: Callable[[Any], None]) -> None:
+            self.callbacks.append(callback)
+
+        def publish(self, value: Any) -> None:
+            for callback in self.callbacks:
+                callback(value)
+
+    class Host:  # no store: its job finds nothing to warm, and no worker starts
+        settings_signal = Signal()
+        levels_signal = Signal()
+
+        @staticmethod
+        def from_any_thread(call: Callable[..., Any], *args: Any) -> None:
+            call(*args)
+
+    changes: list[object] = []
+    monkeypatch.setattr(
+        warmup.Warmup, "settings_changed", lambda self, settings=None: changes.append(settings)
+    )
+    host = Host()
+    w = warmup.warm_for_app(host)  # type: ignore[arg-type]
+    try:
+        host.levels_signal.publish("glute-bridge")
+        assert changes == [None]  # another level: other lines, looked at again
+        host.settings_signal.publish(Settings(rate=200))
+        assert len(changes) == 2 and changes[1] == Settings(rate=200)
+    finally:
+        w.close()
+        w.join(5)
+
+
+def test_no_worker_starts_when_a_workout_opened_while_the_job_was_planned(
+    workers: list[FakeWorker],
+) -> None:
+    speakers = warmup.Speakers()
+
+    def job() -> warmup.Job:
+        speakers.opened()  # the user pressed Enter while the lines were being gathered
+        return job_of(Settings(), ["Go."])
+
+    w = warmup.Warmup(job, delay=0.0, worker=FakeWorker, speakers=speakers).start()
+    try:
+        wait_for(lambda: w.cut >= 1)
+        assert workers == []
+    finally:
+        speakers.closed()
+        w.close()
+        w.join(5)
