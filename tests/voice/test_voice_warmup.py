@@ -303,9 +303,7 @@ def test_an_auto_voice_without_sound_output_warms_nothing(
     workers: list[FakeWorker], needs_output: bool, warmed: bool
 ) -> None:
     job = warmup.Job("", 170, 1.0, ("Go.",), needs_output)
-    w = warmup.Warmup(
-        lambda: job, delay=0.0, worker=FakeWorker, speakers=warmup.Speakers()
-    ).start()
+    w = warmup.Warmup(lambda: job, delay=0.0, worker=FakeWorker, speakers=warmup.Speakers()).start()
     try:
         wait_for(lambda: len(workers) == 1 and workers[0].sent != [])
         workers[0].on_event({"ev": "ready", "output": False, "output_how": "no sound server"})
