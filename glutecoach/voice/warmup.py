@@ -104,6 +104,9 @@ class Job:
     rate: int
     volume: float
     lines: tuple[str, ...]
+    # The voice is "auto": it speaks only where there is sound output (over SSH, say, it
+    # shows captions), so a worker that finds none warms nothing.
+    needs_output: bool = False
 
     @property
     def key(self) -> tuple[str, int, float]:
@@ -239,7 +242,9 @@ class Warmup:
 
         def failed() -> bool:
             return any(
-                e.get("ev") == "exit" or (e.get("ev") == "failed" and e.get("fatal"))
+                e.get("ev") == "exit"
+                or (e.get("ev") == "failed" and e.get("fatal"))
+                or (e.get("ev") == "ready" and job.needs_output and not e.get("output"))
                 for e in events
             )
 
@@ -301,7 +306,8 @@ def app_job(host: Host) -> Job | None:
     from glutecoach.voice.worker import COMMON_PHRASES
 
     settings = host.settings
-    if not speaks(host.voice_mode or settings.voice):
+    mode = host.voice_mode or settings.voice
+    if not speaks(mode):
         return None
     if not engine.locate(settings.voice_id).ok:
         return None
@@ -318,7 +324,7 @@ def app_job(host: Host) -> Job | None:
         with contextlib.suppress(Exception):  # one unplannable routine must not stop the rest
             plans.append(make_plan(found.routines[routine_id], host.store))
     lines = lines_to_warm(plans, COMMON_PHRASES)
-    return Job(settings.voice_id, settings.rate, settings.volume, tuple(lines))
+    return Job(settings.voice_id, settings.rate, settings.volume, tuple(lines), mode == "auto")
 
 
 def last_routine(store: Any) -> str:

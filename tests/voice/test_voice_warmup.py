@@ -296,3 +296,22 @@ def test_no_worker_starts_when_a_workout_opened_while_the_job_was_planned(
         speakers.closed()
         w.close()
         w.join(5)
+
+
+@pytest.mark.parametrize(("needs_output", "warmed"), [(True, False), (False, True)])
+def test_an_auto_voice_without_sound_output_warms_nothing(
+    workers: list[FakeWorker], needs_output: bool, warmed: bool
+) -> None:
+    job = warmup.Job("", 170, 1.0, ("Go.",), needs_output)
+    w = warmup.Warmup(lambda: job, delay=0.0, worker=FakeWorker, speakers=warmup.Speakers()).start()
+    try:
+        wait_for(lambda: len(workers) == 1 and workers[0].sent != [])
+        workers[0].on_event({"ev": "ready", "output": False, "output_how": "no sound server"})
+        if warmed:  # "speech" asked for: it speaks (and so warms) anyway
+            workers[0].prepared()
+        assert w.wait_idle(5)
+        assert bool(w.warmed) is warmed and bool(w.failed) is not warmed
+        assert len(workers) == 1
+    finally:
+        w.close()
+        w.join(5)
