@@ -189,9 +189,12 @@ class HistoryScreen(CoachScreen):
         table.clear(columns=True)
         # Fixed widths: DataTable would otherwise measure every cell of every row. The
         # levels column is as wide as its longest cell, so no level is cut off.
+        # Labels as Text, not str: a str is parsed as markup, with an emoji lookup whose
+        # table (rich._emoji_codes) is imported on the first open (~5 ms).
         levels = max((len(r[-1].text) for r in rows), default=0)
         for label, width in COLUMNS:
-            table.add_column(label, width=max(width, levels) if label == "Levels" else width)
+            width = max(width, levels) if label == "Levels" else width
+            table.add_column(Text(label), width=width)
         table.add_rows(rows)
         hidden = self.total - len(self.shown)
         if hidden > 0:
