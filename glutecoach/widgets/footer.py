@@ -73,7 +73,7 @@ class CoachFooter(Footer):
         # first frame's: with a width of 0 every key was hidden from it and came a frame
         # later. The footer spans the screen, and the palette key is "▏^p palette".
         width = self.size.width or self.app.size.width
-        room = width - sum(_width(k) for k in keys if _is_palette(k))
+        room = width - sum(_palette_width(k, self.compact) for k in keys if _is_palette(k))
         used = 0
         for key in keys:
             if _is_palette(key):
@@ -169,10 +169,12 @@ class CoachFooter(Footer):
         return roomy, tight
 
 
-def _width(key: FooterKey) -> int:
-    """Columns a compact key takes: as laid out, or before that, as Textual will lay it out
-    (its left border, the key, a space, the description)."""
-    return key.outer_size.width or len(key.key_display) + len(key.description) + 2
+def _palette_width(key: FooterKey, compact: bool) -> int:
+    """Columns the palette key takes: as laid out, or before that, as Textual will lay it
+    out (its left border, the key, a space, the description, and in a roomy footer a
+    space after)."""
+    text = len(key.key_display) + len(key.description)
+    return key.outer_size.width or text + (2 if compact else 3)
 
 
 def _is_palette(widget: object) -> bool:
