@@ -354,6 +354,13 @@ def report_first_frames(times: dict[str, list[float]], target: float = 1.2) -> b
         )
         if name == "glutecoach":
             ok = summary["median"] <= target
+    if "baseline" in times:
+        summary = ratio_summary(times["glutecoach"], times["baseline"])
+        print(
+            f"  glutecoach / baseline per round: median {summary['median']:.2f}, quartiles "
+            f"{summary['q1']:.2f}-{summary['q3']:.2f}, 95 % interval {summary['low']:.2f}-"
+            f"{summary['high']:.2f} (below 1: this checkout's list is up sooner)"
+        )
     return ok
 
 
