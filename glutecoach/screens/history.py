@@ -15,6 +15,7 @@ from typing import Any
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -107,6 +108,16 @@ class HistoryScreen(CoachScreen):
         self._fill(table)
         yield table
         yield CoachFooter()
+
+    _resumed = False
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Textual's own handler. The first resume comes just after the screen
+        # was composed, every widget styled as it mounted: restyling them all again then
+        # changed nothing and cost a few ms of the screen's first frame.
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     def action_close(self) -> None:
         self.close_if_active()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -94,6 +95,16 @@ class RoutinesScreen(CoachScreen):
                 self._shown = options[0].id if options else None
                 yield Static(self._detail_for(self._shown), id="detail-text")
         yield CoachFooter()
+
+    _resumed = False
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Textual's own handler. The first resume comes just after the screen
+        # was composed, every widget styled as it mounted: restyling them all again then
+        # changed nothing and cost a few ms of the screen's first frame.
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     def on_mount(self) -> None:
         # Lead-in, tempo, equipment and levels change the plans: build them again when any

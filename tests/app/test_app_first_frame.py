@@ -176,3 +176,36 @@ def test_the_history_screen_is_imported_after_the_first_frame(isolated_home: Pat
         check=True,
     )
     assert done.stdout.split() == ["[False]", "True"], done.stdout + done.stderr
+
+
+@async_test
+async def test_a_screen_is_not_restyled_whole_when_it_first_shows(
+    make_app: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual import events
+    from textual.dom import DOMNode
+    from textual.screen import Screen
+
+    restyled: list[str] = []
+    real = DOMNode.update_node_styles
+
+    def recording(self: DOMNode, animate: bool = True) -> None:
+        if isinstance(self, Screen):
+            restyled.append(type(self).__name__)
+        real(self, animate=animate)
+
+    monkeypatch.setattr(DOMNode, "update_node_styles", recording)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "RoutinesScreen" not in restyled  # styled as it mounted, once
+        await pilot.press("h")
+        await pilot.pause()
+        assert app.screen.AREA == "history" and "HistoryScreen" not in restyled
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen.AREA == "routine"
+        # Any later resume that asks for it is restyled whole, as Textual does.
+        app.screen.post_message(events.ScreenResume(refresh_styles=True))
+        await pilot.pause()
+        assert restyled.count("RoutinesScreen") == 1
