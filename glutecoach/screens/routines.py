@@ -93,7 +93,7 @@ class RoutinesScreen(CoachScreen):
             yield OptionList(*options, id="routine-list")
             with VerticalScroll(id="detail"):
                 self._shown = options[0].id if options else None
-                yield Static(self._detail_for(self._shown), id="detail-text")
+                yield Static(self._first_screenful(self._shown), id="detail-text")
         yield CoachFooter()
 
     _resumed = False
@@ -231,6 +231,19 @@ class RoutinesScreen(CoachScreen):
         self._shown = selected
         self.query_one("#detail-text", Static).update(self._detail_for(selected))
         self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
+
+    def _first_screenful(self, selected: str | None) -> Content:
+        """The details' first lines, as many as the terminal has rows, for the first frame;
+        the rest follows once it is drawn (``on_mount``). Wrapping and drawing the whole
+        plan, mostly below the fold, was part of the first frame's cost; the frame shows the
+        same (its scrollbar came a frame later anyway, once Textual had measured)."""
+        detail = self._detail_for(selected)
+        lines = detail.split("\n")
+        rows = max(self.app.size.height, 1)
+        if len(lines) <= rows:
+            return detail
+        self.call_after_refresh(self._show_detail, True)
+        return Content("\n").join(lines[:rows])
 
     def _detail_for(self, selected: str | None) -> Content:
         if selected is None:
