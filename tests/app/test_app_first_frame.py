@@ -209,3 +209,29 @@ async def test_a_screen_is_not_restyled_whole_when_it_first_shows(
         app.screen.post_message(events.ScreenResume(refresh_styles=True))
         await pilot.pause()
         assert restyled.count("RoutinesScreen") == 1
+
+
+@async_test
+async def test_the_details_start_with_a_screenful_and_then_hold_the_whole_plan(
+    make_app: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.widgets import Static
+
+    from glutecoach.screens.routines import RoutinesScreen
+
+    first: list[int] = []
+    real = RoutinesScreen._first_screenful
+
+    def recording(self: RoutinesScreen, selected: str | None) -> Any:
+        shown = real(self, selected)
+        first.append(len(str(shown).splitlines()))
+        return shown
+
+    monkeypatch.setattr(RoutinesScreen, "_first_screenful", recording)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        whole = str(screen._detail_for(screen._shown))
+        assert first == [24] and len(whole.splitlines()) > 24  # the plan runs below the fold
+        assert str(screen.query_one("#detail-text", Static).content) == whole
