@@ -65,6 +65,14 @@ def _open_voice(mode: str, settings: Settings, **kwargs: Any) -> Speaker:
     return make_voice(mode, settings, **kwargs)
 
 
+def _warm_voice(app: GlutecoachApp) -> None:
+    """Render the voice's lines ahead at low priority (``voice.warmup``), imported off the UI
+    thread so the first frame and the keys after it never wait on it."""
+    from glutecoach.voice.warmup import warm_for_app
+
+    warm_for_app(app)
+
+
 class GlutecoachApp(App[None]):
     # The routine list is the default screen, and Textual loads no CSS_PATH for that one.
     CSS_PATH = ["app.tcss", "screens/routines.tcss"]  # noqa: RUF012
@@ -270,6 +278,8 @@ class GlutecoachApp(App[None]):
 
         startup.release_collection(freeze=True)
         self._warm_up()
+        if self.voice_factory is _open_voice:  # the real voice: its phrase cache warmed, idle
+            threading.Thread(target=_warm_voice, args=(self,), daemon=True).start()
 
     def _warm_up(self) -> None:
         """Import what the screens a person opens next need (History first) on a thread

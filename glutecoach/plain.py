@@ -40,6 +40,7 @@ class PlainRunner:
         self.plan = run.plan
         self.out = out
         self.err = err if err is not None else sys.stderr
+        self._getting_ready = False  # "Getting the voice ready" printed, "ready" not yet
 
     @property
     def session(self) -> Session:
@@ -61,6 +62,16 @@ class PlainRunner:
                 self.say(f"-- {describe_step(self.plan, step)} ({mmss(step.seconds)})")
             elif isinstance(event, view.CueShown):
                 self.say(f"{mmss(event.at):>6}  {event.cue.text}")
+            elif isinstance(event, view.GettingVoiceReady):
+                self._getting_ready = True
+                self.say(
+                    "Getting the voice ready: rendering its first lines "
+                    f"(the first time with this voice or rate; up to {event.bound:.0f} s)..."
+                )
+            elif isinstance(event, view.Started) and self._getting_ready:
+                self._getting_ready = False
+                if event.voice_ready:  # else the notice says it started without them
+                    self.say("Voice ready.")
             elif isinstance(event, view.Suspended):
                 minutes = event.gap / 60
                 self.say(f"Paused: the clock jumped {minutes:.0f} min (was the computer asleep?).")

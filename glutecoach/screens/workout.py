@@ -226,6 +226,13 @@ class WorkoutScreen(CoachScreen):
             elif isinstance(event, view.Preparing):
                 first = self.plan.steps[0]
                 self._parts.card.show("GETTING READY", exercise_title(self.plan, first), "")
+            elif isinstance(event, view.GettingVoiceReady):
+                first = self.plan.steps[0]
+                self._parts.card.show(
+                    "GETTING THE VOICE READY",
+                    exercise_title(self.plan, first),
+                    f"Rendering its first lines, up to {event.bound:.0f} s",
+                )
             elif isinstance(event, view.VoiceState):
                 self._show_voice_state(event.state)
             elif isinstance(event, view.MuteChanged):

@@ -33,6 +33,7 @@ class WorkerClient:
         volume: float = 1.0,
         log_path: Path | None = None,
         prerender: bool = True,
+        nice: int = 0,
     ) -> None:
         self._on_event = on_event
         self.cache_dir = cache_dir
@@ -48,6 +49,8 @@ class WorkerClient:
         ]
         if not prerender:
             self.args.append("--no-prerender")
+        if nice:
+            self.args += ["--nice", str(int(nice))]
         self.log_path = log_path or cache_dir / "worker.log"
         self.proc: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
@@ -106,6 +109,15 @@ class WorkerClient:
                 self._on_event(event)
         code = proc.wait()
         self._on_event({"ev": "exit", "code": code, "expected": self._closing})
+
+    def release(self) -> None:
+        """Ask it to quit after what it is doing, without waiting: its reader reaps it."""
+        self._closing = True
+        self.send(op="quit")
+        proc = self.proc
+        with contextlib.suppress(OSError, ValueError):
+            if proc is not None and proc.stdin:
+                proc.stdin.close()
 
     def close(self, timeout: float = 1.0) -> None:
         self._closing = True

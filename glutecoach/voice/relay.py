@@ -7,7 +7,9 @@ Run ``glutecoach relay`` locally; it listens on 127.0.0.1 only. Forward it with
 The wire is newline-delimited JSON. Every connection starts with
 ``{"op": "hello", "token": T}`` and is answered ``{"ok": true}`` or ``{"ok": false,
 "error": ...}`` (then closed). After that: ``{"op": "cue", "text", "kind", "late"}``,
-``{"op": "flush"}``, ``{"op": "bye"}``. Lines are limited in size and nesting; anything
+``{"op": "flush"}``, ``{"op": "bye"}``, and from protocol 2 ``{"op": "prepare", "texts": [...]}``:
+lines the coach will say, for the relay's voice to render ahead (the coach sends it only to a
+relay that greeted it with version 2 or later). Lines are limited in size and nesting; anything
 malformed, oversized, nested too deep or unauthenticated is rejected, logged and the
 connection closed. A connection has ``HELLO_TIMEOUT`` seconds to give the token. Text is
 only ever spoken or printed, never run.
@@ -32,7 +34,10 @@ from glutecoach.voice.channels import clean
 DEFAULT_PORT = 4712
 MAX_LINE = 4096
 MAX_DEPTH = 8  # the protocol's messages are flat objects: deeper nesting is never ours
-PROTOCOL = 1
+PROTOCOL = 2  # 2: prepare
+PREPARE_BATCH = 3000  # bytes of text per prepare message, well inside MAX_LINE
+MAX_PREPARED = 2000  # lines one connection may ask to have rendered ahead
+MAX_TEXT = 500  # characters of a line spoken or rendered
 CONNECT_TIMEOUT = 2.0
 HELLO_TIMEOUT = 5.0  # a connection that has not given the token by then is closed
 IDLE_TIMEOUT = 3600.0  # an idle session between sets is fine; a dead one is not forever
@@ -66,6 +71,7 @@ class RelayClient:
         self._sock: socket.socket | None = None
         self._lock = threading.Lock()
         self._closing = False
+        self.version = 0  # the relay's protocol, from its greeting (1 when it gives none)
 
     def connect(self, on_gone: Callable[[], Any] | None = None) -> None:
         host, port = parse_address(self.address)
@@ -87,6 +93,8 @@ class RelayClient:
             sock.close()
             why = reply.get("error", "no reason given") if isinstance(reply, dict) else "?"
             raise RelayError(f"the speech relay at {host}:{port} refused us: {why}")
+        version = reply.get("version", 1)
+        self.version = version if isinstance(version, int) and version > 0 else 1
         sock.settimeout(CONNECT_TIMEOUT)
         self._sock = sock
         if on_gone is not None:
@@ -117,6 +125,24 @@ class RelayClient:
                 return False
         return True
 
+    def prepare(self, texts: list[str]) -> bool:
+        """Ask the relay to render these lines ahead, in messages inside its size limit. A
+        relay older than protocol 2 would refuse the message (and drop us): nothing is sent."""
+        if self.version < 2:
+            return True
+        batch: list[str] = []
+        size = 0
+        for text in texts:
+            text = text[:MAX_TEXT]
+            cost = len(_encode(text)) + 1  # as it goes on the wire, with its comma
+            if batch and size + cost > PREPARE_BATCH:
+                if not self.send({"op": "prepare", "texts": batch}):
+                    return False
+                batch, size = [], 0
+            batch.append(text)
+            size += cost
+        return not batch or self.send({"op": "prepare", "texts": batch})
+
     def close(self) -> None:
         self._closing = True
         sock, self._sock = self._sock, None
@@ -128,8 +154,14 @@ class RelayClient:
             sock.close()
 
 
+def _encode(value: Any) -> bytes:
+    """JSON as UTF-8, not ASCII escapes: a line of MAX_TEXT characters of any script fits in
+    MAX_LINE (an escaped emoji takes 12 bytes, in UTF-8 4). A lone surrogate becomes "?"."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8", "replace")
+
+
 def _line(msg: dict[str, Any]) -> bytes:
-    return (json.dumps(msg, separators=(",", ":")) + "\n").encode()
+    return _encode(msg) + b"\n"
 
 
 def _read_line(stream: Any, limit: int) -> Any:
@@ -166,6 +198,12 @@ class CueSink(Protocol):
 
     def cue(self, cue: Cue, due: float | None = None) -> None: ...
     def flush(self) -> None: ...
+
+
+def _prepare_of(speaker: CueSink) -> Callable[[list[str]], Any] | None:
+    """The sink's ``prepare`` (a voice renders lines ahead), or None for a sink without one."""
+    prepare = getattr(speaker, "prepare", None)
+    return prepare if callable(prepare) else None
 
 
 class RelayServer:
@@ -262,6 +300,7 @@ class RelayServer:
         wfile.write(_line({"ok": True, "version": PROTOCOL}))
         wfile.flush()
         self.log(f"coach connected from {peer[0]}:{peer[1]}")
+        prepared = 0  # lines this connection asked to have rendered ahead
         while True:
             try:
                 msg = _read_line(rfile, MAX_LINE)
@@ -284,11 +323,25 @@ class RelayServer:
             if op == "flush":
                 self.speaker.flush()
                 continue
+            if op == "prepare":
+                texts = msg.get("texts")
+                if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+                    self._reject(wfile, peer, "malformed prepare (texts must be a list of text)")
+                    return
+                prepare = _prepare_of(self.speaker)
+                lines = [line for line in (clean(t)[:MAX_TEXT] for t in texts) if line.strip()]
+                lines = lines[: max(0, MAX_PREPARED - prepared)]  # beyond: rendered when said
+                prepared += len(lines)
+                if prepare is not None and lines:
+                    prepare(lines)
+                continue
             if op != "cue":
                 self._reject(wfile, peer, f"unknown message {str(op)[:40]!r}")
                 return
             try:
-                cue = Cue(0.0, clean(str(msg["text"]))[:500], CueKind(msg.get("kind", "announce")))
+                cue = Cue(
+                    0.0, clean(str(msg["text"]))[:MAX_TEXT], CueKind(msg.get("kind", "announce"))
+                )
                 late = max(0.0, float(msg.get("late", 0.0)))
             except (KeyError, ValueError, TypeError) as exc:
                 self._reject(wfile, peer, f"malformed cue ({exc})")

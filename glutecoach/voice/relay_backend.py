@@ -54,7 +54,9 @@ class RelayBackend:
             self._gone()
 
     def cue(self, cue: Cue, late: float) -> None:
-        self._send(op="cue", text=cue.text, kind=str(cue.kind), late=round(late, 3))
+        from glutecoach.voice.relay import MAX_TEXT  # the relay speaks no more than this
+
+        self._send(op="cue", text=cue.text[:MAX_TEXT], kind=str(cue.kind), late=round(late, 3))
 
     def play(self, uid: int, text: str) -> None:
         pass  # not paced here: the relay's own voice paces what it hears
@@ -66,7 +68,10 @@ class RelayBackend:
         self._send(op="flush")
 
     def prepare(self, texts: list[str], seq: int = 0) -> None:
-        pass  # the relay renders on its side; nothing here to wait for or measure
+        # The relay's voice renders them ahead, so a line is not rendered the first time it is
+        # due. Nothing comes back: the plan here keeps the model's lengths.
+        if self._client is not None and not self._client.prepare(texts):
+            self._gone()
 
     def configure(self, settings: Settings) -> None:
         pass

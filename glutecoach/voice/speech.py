@@ -34,6 +34,7 @@ class WorkerBackend:
         # started after a death) is asked for these again, with the newest number.
         self._unprepared: list[str] = []
         self._seq = 0
+        self._counted = False  # told the background warm-up (``warmup``) to stand aside
 
     def open(self) -> None:
         from glutecoach.voice import engine
@@ -50,6 +51,11 @@ class WorkerBackend:
 
         self._generation += 1
         generation = self._generation
+        if not self._counted:  # a warm-up of the phrase cache stops rendering: we speak now
+            from glutecoach.voice import warmup
+
+            warmup.speaking_opened()
+            self._counted = True
         s = self._host.settings
         self._client = WorkerClient(
             lambda ev: self._host.post(self, (generation, ev)),
@@ -157,3 +163,8 @@ class WorkerBackend:
         self._generation += 1
         if client is not None:
             client.close()
+        if self._counted:
+            from glutecoach.voice import warmup
+
+            self._counted = False
+            warmup.speaking_closed()

@@ -410,15 +410,24 @@ class PhraseCache:
     def has(self, text: str) -> bool:
         return self.path_for(text).is_file()
 
-    def get(self, text: str) -> Rendered:
-        import time
-
+    def cached(self, text: str) -> Rendered | None:
+        """The phrase as rendered before, without rendering (None when it is not, or its
+        file will not read: that file is removed)."""
         path = self.path_for(text)
         if path.is_file():
             try:
                 return Rendered(path, wav_duration(path), True, 0.0, self._speech(path))
             except (wave.Error, EOFError, OSError, ValueError):
                 path.unlink(missing_ok=True)
+        return None
+
+    def get(self, text: str) -> Rendered:
+        import time
+
+        found = self.cached(text)
+        if found is not None:
+            return found
+        path = self.path_for(text)
         started = time.monotonic()
         duration, speech = self.synth.render_speech(normalise(text), path)
         # Beside the sound: its text (for people looking in the cache, and the test player)
@@ -438,7 +447,13 @@ class PhraseCache:
             return audio.speech_seconds(audio.read_audio(path))
 
     def prune(self, keep: int = CACHE_LIMIT) -> int:
-        wavs = sorted(self.root.glob("*.wav"), key=lambda p: p.stat().st_mtime, reverse=True)
+        """Keep the ``keep`` newest phrases. A file gone while we look (a render's temporary
+        file renamed, another worker pruning too) is passed over, not an error."""
+        dated: list[tuple[float, Path]] = []
+        for path in self.root.glob("*.wav"):
+            with contextlib.suppress(OSError):
+                dated.append((path.stat().st_mtime, path))
+        wavs = [path for _, path in sorted(dated, key=lambda d: d[0], reverse=True)]
         for old in wavs[keep:]:
             old.unlink(missing_ok=True)
             old.with_suffix(".txt").unlink(missing_ok=True)

@@ -82,6 +82,59 @@ def claim_stdout() -> TextIO:
     return os.fdopen(private, "w", buffering=1, encoding="utf-8")
 
 
+# Engines that may render on a thread other than the one that made them: espeak-ng (a C
+# library through ctypes) and the natural voice (onnxruntime). pyttsx3's macOS and Windows
+# drivers may not: NSSpeechSynthesizer reports a finished file through the run loop of the
+# thread that made it, and SAPI5's COM objects belong to the thread that created them.
+def renders_on_a_thread(driver: str) -> bool:
+    """Whether lines ahead may render on a thread of their own with this engine's driver."""
+    from glutecoach.voice.engine import ESPEAK
+    from glutecoach.voice.neural import PIPER
+
+    return driver in (ESPEAK, PIPER)
+
+
+class Ahead:
+    """One line rendered ahead, on a thread of its own where the engine allows it
+    (``threaded``), so a "say" of a line already in the cache plays at once instead of
+    waiting for it (a natural voice's render takes 0.05-0.3 s); else here and now, as one
+    step of the main loop. The main loop starts no other use of the engine while one runs
+    (``wait`` first); ``{"op": "rendered", "job": number}`` is posted when it is over."""
+
+    count = 0
+
+    def __init__(
+        self, cache: Any, text: str, was_asked: bool, done: queue.Queue[Any], threaded: bool
+    ) -> None:
+        Ahead.count += 1
+        self.number = Ahead.count
+        self.text = text
+        self.was_asked = was_asked
+        self.rendered: Any = None
+        self.error: Exception | None = None
+        self.thread_name = ""  # the thread it rendered on (the tests look)
+        self._thread: threading.Thread | None = None
+        if not threaded:
+            self._render(cache, done)
+            return
+        self._thread = threading.Thread(
+            target=self._render, args=(cache, done), name="ahead", daemon=True
+        )
+        self._thread.start()
+
+    def _render(self, cache: Any, done: queue.Queue[Any]) -> None:
+        self.thread_name = threading.current_thread().name
+        try:
+            self.rendered = cache.get(self.text)
+        except Exception as exc:  # reported by the main loop
+            self.error = exc
+        done.put({"op": "rendered", "job": self.number})
+
+    def wait(self, timeout: float | None = None) -> None:
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+
 @dataclass
 class Current:
     id: int
@@ -96,7 +149,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=int, default=170)
     parser.add_argument("--volume", type=float, default=1.0)
     parser.add_argument("--no-prerender", action="store_true")
+    parser.add_argument("--nice", type=int, default=0, help="lower priority (background warm-up)")
     args = parser.parse_args(argv)
+    if args.nice and hasattr(os, "nice"):
+        with contextlib.suppress(OSError):
+            os.nice(args.nice)  # before the engine's imports: all of its work is low priority
 
     out = Channel(claim_stdout())
     started = time.monotonic()
@@ -166,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
     told = synth.fallback
     asked_seq = 0  # the newest prerender request's number (the app counts them)
     measured: dict[str, float] = {}  # speech lengths rendered since the last "prepared"
+    job: Ahead | None = None  # the line being rendered ahead, on its own thread
 
     def tell_fallback() -> None:
         """The native or natural voice failed mid-way and espeak-ng took over: say so, once.
@@ -206,6 +264,25 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         return next((i for i, text in enumerate(pending) if cache.has(text)), None)
 
+    def ahead_done() -> None:
+        """The line rendered ahead is over: measured (or failed), and "prepared" when it was
+        the last the app asked for."""
+        nonlocal job
+        if job is None:
+            return
+        done, job = job, None
+        done.wait()
+        if done.error is not None:  # the cue renders again when it is due
+            print(f"prerender failed for {done.text!r}: {done.error}", file=sys.stderr, flush=True)
+        else:
+            measured[normalise(done.text)] = round(done.rendered.speech, 3)
+            if done.rendered.cached:  # asked for again: kept as recent when the cache is pruned
+                with contextlib.suppress(OSError):
+                    os.utime(done.rendered.path)
+        tell_fallback()
+        if not pending or (done.was_asked and not requested):
+            prepared()  # all the app asked is rendered: the common phrases may follow
+
     def finish(completed: bool) -> None:
         """The current line ends: played out, or cut (``completed=False``). A player that
         already exited with an error is reported as failed instead, cut or not."""
@@ -221,14 +298,14 @@ def main(argv: list[str] | None = None) -> int:
 
     while True:
         # While the natural voice's model loads, only cached lines can be had at once: a
-        # render would hold this loop (and every "say") until the load is over.
-        ahead = next_ahead()
+        # render would hold every "say" of a line not in the cache until the load is over.
+        ahead = next_ahead() if job is None else None
         if ahead is not None:
             timeout: float | None = 0.0
         elif current is not None:
             timeout = 0.01
         else:
-            timeout = None
+            timeout = None  # a job running posts "rendered" when it is over
         try:
             msg: dict[str, Any] | None = (
                 commands.get_nowait() if timeout == 0.0 else commands.get(timeout=timeout)
@@ -240,21 +317,20 @@ def main(argv: list[str] | None = None) -> int:
             text = pending.pop(ahead)
             was_asked = ahead < requested
             requested -= 1 if was_asked else 0
-            try:
-                measured[normalise(text)] = round(cache.get(text).speech, 3)
-            except Exception as exc:  # the cue renders again when it is due
-                print(f"prerender failed for {text!r}: {exc}", file=sys.stderr, flush=True)
-            tell_fallback()
-            if not pending or (was_asked and not requested):
-                prepared()  # all the app asked is rendered: the common phrases may follow
+            job = Ahead(cache, text, was_asked, commands, renders_on_a_thread(synth.info.driver))
         elif msg is not None:
             op = msg.get("op")
-            if op == "quit":
+            if op == "rendered":
+                if job is not None and msg.get("job") == job.number:  # not one already done
+                    ahead_done()
+            elif op == "quit":
                 if current is not None:
                     player.stop()  # cut what still speaks; a released pad plays out
                 finish(False)
+                if job is not None:
+                    job.wait(5.0)  # a render is never left half-written
                 return 0
-            if op == "stop":
+            elif op == "stop":
                 player.stop()
                 finish(False)
             elif op == "say":
@@ -264,7 +340,12 @@ def main(argv: list[str] | None = None) -> int:
                     player.stop()
                     finish(False)
                 try:
-                    rendered = cache.get(text)
+                    # While a line renders ahead only a line in the cache plays at once; any
+                    # other renders after it (the engine does one render at a time).
+                    rendered = cache.cached(text) if job is not None else None
+                    if rendered is None:
+                        ahead_done()
+                        rendered = cache.get(text)
                     player.play(rendered.path)
                 except Exception as exc:
                     tell_fallback()
@@ -295,9 +376,10 @@ def main(argv: list[str] | None = None) -> int:
                 pending[requested:] = [*asked, *rest]
                 requested += len(asked)
                 asked_seq = max(asked_seq, int(msg.get("seq") or 0))
-                if not pending:
+                if not pending and job is None:
                     prepared()
             elif op == "config":
+                ahead_done()  # not while a line renders with the old settings
                 before = (synth.voice_id, synth.rate)
                 synth.configure(
                     str(msg.get("voice", synth.voice_id)),
@@ -308,6 +390,7 @@ def main(argv: list[str] | None = None) -> int:
                     measure_again()
                 load_engine()  # another natural voice: its model, in the background
             elif op == "loaded" and synth.settled:  # (not a load a config has replaced)
+                ahead_done()
                 synth.load()  # at once: a model that would not load hands over to espeak-ng
                 tell_fallback()
                 out.send(

@@ -59,8 +59,20 @@ class Preparing:
 
 
 @dataclass(frozen=True, slots=True)
+class GettingVoiceReady:
+    """Still preparing after a moment: the voice is rendering the first lines (an empty
+    phrase cache: a first session, or another voice or rate). The clock starts when they
+    are rendered, or after ``bound`` seconds at most (then a ``VoiceNotice`` says so)."""
+
+    bound: float
+
+
+@dataclass(frozen=True, slots=True)
 class Started:
-    """The clock is running from the first step."""
+    """The clock is running from the first step; ``voice_ready`` is False when it started
+    without waiting any longer for the voice's first lines (a notice says so)."""
+
+    voice_ready: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +163,7 @@ ViewEvent = (
     | Resumed
     | Suspended
     | Preparing
+    | GettingVoiceReady
     | Started
     | MuteChanged
     | Repeated

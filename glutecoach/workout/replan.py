@@ -8,11 +8,16 @@ lengths and the rate in use before it starts the clock, so no two cues overlap a
 really heard.
 
 The voice is asked in two rounds: the first steps' lines (what is due first), then every line
-the plan might say. The clock starts once both are measured, or when the run's wait
-(``READY_WAIT``) runs out: then every line measured so far keeps its length and the others
-the model's, at the rate in use. On an empty phrase cache that can be all but the first
-steps' lines; they are measured on the way and the next run has them. A voice that
-measures nothing (relay, captions) gets the model's plan at the rate in use.
+the plan might say. The clock starts once both are measured; or, once the first steps' lines
+are, when ``READY_WAIT`` has passed: then every line measured so far keeps its length and the
+others the model's, at the rate in use. The first steps' lines are waited for up to
+``FIRST_WAIT``: on an empty phrase cache (a first session, another voice or rate) the natural
+voice takes 2-6 s for them here, and a first cue said before it is rendered is late. After
+``SLOW_AFTER`` the run tells the user the voice is getting ready (a warm cache is ready in
+about 0.5 s, espeak-ng on a cold one in about 1 s: it is seen only when it really waits);
+past ``FIRST_WAIT`` the clock starts anyway (``gave_up``) and what is not rendered yet plays
+when it is. A voice that measures nothing (relay, captions) is ready at once and gets the
+model's plan at the rate in use.
 """
 
 from __future__ import annotations
@@ -24,7 +29,10 @@ from glutecoach.engine.model import Exercise, Plan
 from glutecoach.engine.plan import build_plan, normalise, plan_phrases
 from glutecoach.workout.ports import Speaker
 
-FIRST_STEPS = 2  # steps whose lines are asked for first
+FIRST_STEPS = 2  # steps whose lines are asked for first, and always waited for
+READY_WAIT = 2.0  # once those are rendered, how long the clock waits for the other lines
+FIRST_WAIT = 12.0  # longest the clock waits for the first steps' lines (then starts anyway)
+SLOW_AFTER = 1.5  # still not ready after this: the run says it is getting the voice ready
 
 
 def texts(plan: Plan, first: int, last: int | None) -> list[str]:
@@ -82,15 +90,32 @@ def lay_out(plan: Plan, lengths: Mapping[str, float], rate: int) -> Layout:
 
 class Preparing:
     """The voice getting ready: the first steps' lines, then every line; ``ready`` says when
-    the clock may start (all measured, or the deadline passed)."""
+    the clock may start: all measured; the first steps' lines measured and ``ready_wait``
+    passed; or ``first_wait`` passed whatever was measured (``gave_up``)."""
 
-    def __init__(self, plan: Plan, voice: Speaker, deadline: float) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        voice: Speaker,
+        now: float,
+        *,
+        ready_wait: float = READY_WAIT,
+        first_wait: float = FIRST_WAIT,
+    ) -> None:
         self.plan = plan
         self.voice = voice
-        self.deadline = deadline
+        self.began = now
+        self.ready_wait = ready_wait
+        self.first_wait = max(first_wait, ready_wait)
+        self.gave_up = False
         self._first = texts(plan, 0, FIRST_STEPS)
         self._all_asked = False
         voice.prepare(self._first)
+
+    @property
+    def first_ready(self) -> bool:
+        """The first steps' lines are rendered (the rest have been asked for)."""
+        return self._all_asked
 
     def ready(self, now: float) -> bool:
         if not self._all_asked and self.voice.wait_ready(0):
@@ -99,7 +124,18 @@ class Preparing:
             self.voice.prepare(rest)
         if self._all_asked and self.voice.wait_ready(0):
             return True
-        return now >= self.deadline
+        waited = now - self.began
+        if self._all_asked:
+            return waited >= self.ready_wait
+        if waited >= self.first_wait:
+            self.gave_up = True
+            return True
+        return False
+
+    def slow(self, now: float) -> bool:
+        """Waited long enough for the first steps' lines that the user should be told the voice
+        is getting ready (once they are rendered, the short wait for the rest is not shown)."""
+        return not self._all_asked and now - self.began >= SLOW_AFTER
 
     def lay_out(self, rate: int) -> Layout:
         """The plan with what the voice has measured so far."""

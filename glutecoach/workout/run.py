@@ -35,14 +35,19 @@ from glutecoach.engine.progress import PlanTally
 from glutecoach.engine.session import Session, SessionState
 from glutecoach.workout import events as view
 from glutecoach.workout.ports import Clock, Recorder, SessionLog, Speaker, VoiceFactory, Writer
-from glutecoach.workout.replan import FIRST_STEPS, Preparing, texts
+from glutecoach.workout.replan import (
+    FIRST_STEPS,
+    FIRST_WAIT,
+    READY_WAIT,
+    Preparing,
+    texts,
+)
 from glutecoach.workout.trace import CueTrace
 
 if TYPE_CHECKING:
     from glutecoach.store.settings import Settings
 
 MAX_WAIT = 1.0  # the clock thread looks at least this often (a paused run, a clock jump)
-READY_WAIT = 2.0  # longest the clock waits for the voice to get ready before starting anyway
 PREPARING_POLL = 0.05  # how often a front end looks again while the voice gets ready
 MuteSaver = Callable[[bool], bool]  # True when saved
 
@@ -62,6 +67,7 @@ class WorkoutRun:
         interactive: bool = True,
         save_mute: MuteSaver | None = None,
         ready_wait: float = READY_WAIT,
+        first_wait: float = FIRST_WAIT,
         clock_thread: bool = False,
     ) -> None:
         self.plan = plan
@@ -81,6 +87,8 @@ class WorkoutRun:
         self._wake = wake
         self._save_mute = save_mute
         self._ready_wait = ready_wait
+        self._first_wait = first_wait
+        self._told_slow = False  # GettingVoiceReady sent for this voice
         self._inbox: queue.SimpleQueue[view.ViewEvent] = queue.SimpleQueue()
         self._voice: Speaker | None = None
         self._opened_mode = ""
@@ -160,6 +168,7 @@ class WorkoutRun:
         if self.session.started or self._closed:
             return
         preparing, self._preparing = self._preparing, None
+        voice_ready = preparing is None or not preparing.gave_up
         measured = lines = 0
         if preparing is not None:
             # The clock has not run: the session and tally of the plan laid out with what
@@ -171,7 +180,7 @@ class WorkoutRun:
         if self._trace is not None:
             self._trace.started(self.clock(), self.plan.to_json(), measured, lines)
         self.session.start()
-        self._inbox.put(view.Started())
+        self._inbox.put(view.Started(voice_ready))
         if self._voice is not None:
             self._voice.prepare(texts(self.plan, FIRST_STEPS, None))  # the rest, in plan order
 
@@ -189,7 +198,14 @@ class WorkoutRun:
         if self.muted:
             voice.set_muted(True)
         if not self.session.started:  # every line rendered and measured, the first steps' first
-            self._preparing = Preparing(self.plan, voice, self.clock() + self._ready_wait)
+            self._told_slow = False
+            self._preparing = Preparing(
+                self.plan,
+                voice,
+                self.clock(),
+                ready_wait=self._ready_wait,
+                first_wait=self._first_wait,
+            )
         self._voice_state_changed(voice.state)
 
     # -- what other threads report ----------------------------------------------------------
@@ -219,9 +235,17 @@ class WorkoutRun:
 
     def _advance(self) -> list[view.ViewEvent]:
         """Walk the session up to the clock (lock held): voice first, view events out."""
-        if self._preparing is not None and not self._closed and self._preparing.ready(self.clock()):
-            self._start_clock()
         out: list[view.ViewEvent] = []
+        preparing = self._preparing
+        if preparing is not None and not self._closed:
+            now = self.clock()
+            if preparing.ready(now):
+                if preparing.gave_up:
+                    out.append(view.VoiceNotice(slow_voice_notice(now - preparing.began)))
+                self._start_clock()
+            elif not self._told_slow and preparing.slow(now):
+                self._told_slow = True
+                out.append(view.GettingVoiceReady(preparing.first_wait))
         for event in self.session.poll():
             self._route(event, out)
         return out
@@ -449,6 +473,13 @@ class WorkoutRun:
             self.voice.close(drain=0 if silent else drain)
         if self._trace is not None:
             self._trace.close()
+
+
+def slow_voice_notice(waited: float) -> str:
+    return (
+        f"The voice was still rendering its first lines after {waited:.0f} s: starting "
+        "anyway. Lines not rendered yet may come late; the captions show every cue."
+    )
 
 
 def short_form(text: str) -> str:

@@ -60,6 +60,7 @@ from ear_support import (  # noqa: E402
     Heard,
     MonitorRecording,
     SoundServer,
+    countdown_gaps,
     countdown_spacings,
     due_cues,
     logged_cues,
@@ -446,9 +447,21 @@ def report(sides: list[Side]) -> None:
         worst = sorted(
             (h for h in side.heard[1:] if h.late is not None), key=lambda h: -(h.late or 0)
         )
+        t0 = side.heard[0].cue.due if side.heard else 0.0
         print(
-            f"{side.name}, latest: " + "; ".join(f"{h.cue.text!r} {ms(h.late)}" for h in worst[:4])
+            f"{side.name}, latest (at s after the first cue): "
+            + "; ".join(f"{h.cue.text!r} {ms(h.late)} @{h.cue.due - t0:.0f}" for h in worst[:6])
         )
+        gaps = [
+            (g, h) for g, h in countdown_gaps(side.heard) if 0.5 < g < 1.5 and abs(g - 1) > 0.02
+        ]
+        if gaps:
+            print(
+                f"{side.name}, 3-2-1 gaps off by > 20 ms: "
+                + "; ".join(
+                    f"{g:.3f} s before {h.cue.text!r} @{h.cue.due - t0:.0f}" for g, h in gaps
+                )
+            )
     missed = [h.cue.text for s in sides for h in s.heard if not h.heard]
     if missed:
         print("not heard:", missed)
@@ -511,7 +524,7 @@ def cold_start(sink: SoundServer, work: Path, wait: bool, n: int) -> list[float]
     return found
 
 
-FRONT_ENDS = ("before", "line", "app", "relay", "warm")
+FRONT_ENDS = ("before", "line", "app", "relay", "warm")  # also: relay-before (the base's relay)
 
 
 def main(argv: list[str]) -> int:
@@ -567,6 +580,9 @@ def main(argv: list[str]) -> int:
                 sides.append(hear_app(sink, routine_id, text, work, total))
             elif front == "relay":
                 sides.append(hear_relay(sink, ROOT, routine_id, text, work, "relay"))
+            elif front == "relay-before":  # the base's relay and coach, for before and after
+                name = f"relay before ({commit})"
+                sides.append(hear_relay(sink, base, routine_id, text, work, name))
         print(
             f"\n{routine_id}, paplay into a PulseAudio null sink, a fresh home (empty phrase "
             f"cache) each ({time.monotonic() - started:.0f} s)\n"

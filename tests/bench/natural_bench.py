@@ -6,10 +6,17 @@
 2. Render: every line of desk-reset, each engine, warm process, cold cache (per line).
 3. Ahead of the clock, as a run does it (the real worker through ``make_voice``, a cold
    cache, the stand-in player): the worker's ready time, the first two steps' lines rendered
-   (what the run waits for, at most READY_WAIT s), then the rest of the routine rendered
+   (what the run waits for, at most FIRST_WAIT s), then the rest of the routine rendered
    ahead; beside the time the first line not yet rendered is due.
 4. Warm start (``--start`` for this alone): the next sessions, every line cached: the
    worker's ready time and when the first two steps' lines are prepared (the clock starts).
+5. A first session at the speaker (``--cold`` for this alone; needs PulseAudio and tmux): in a
+   fresh home (an empty phrase cache), a short routine through paplay into a private null
+   sink, each cue found in the recording and timed against its due time (the run's cue log),
+   with the natural voice and with espeak-ng, beside main's code (``--base REF``, default
+   main, via ``git archive``): line mode started at once, and the app opened on the routine
+   list, the routine started ``--browse`` s later (the app's background warm-up has that
+   long). Reported: launch to the first cue, how late the first steps' cues are heard.
 
 Prints the load average beside the numbers: on this 2-core machine shared with other work,
 rerun when it is high.
@@ -159,10 +166,10 @@ class CacheWatch:
 
 def bench_ahead(first: list[str], rest: list[str], due: list[tuple[float, str]]) -> None:
     """As a run does it: the first two steps' lines asked for at open, the clock started
-    when they are rendered or after READY_WAIT, then the rest asked for."""
+    when they are rendered or after FIRST_WAIT, then the rest asked for."""
     from glutecoach.store.settings import Settings
     from glutecoach.voice import make_voice
-    from glutecoach.workout.run import READY_WAIT
+    from glutecoach.workout.replan import FIRST_WAIT
 
     print(
         f"\n3. {ROUTINE} ahead of the clock through the worker, cold cache "
@@ -181,7 +188,7 @@ def bench_ahead(first: list[str], rest: list[str], due: list[tuple[float, str]])
             voice = make_voice("speech", Settings(voice_id=name), cache_dir=cache)
             try:
                 voice.prepare(first)
-                in_time = voice.wait_ready(READY_WAIT)
+                in_time = voice.wait_ready(FIRST_WAIT)
                 clock = time.perf_counter() - started  # the run's clock starts here
                 voice.prepare(rest)
                 assert voice.wait_ready(120)
@@ -194,7 +201,7 @@ def bench_ahead(first: list[str], rest: list[str], due: list[tuple[float, str]])
             voice = make_voice("speech", Settings(voice_id=name), cache_dir=cache)
             try:
                 voice.prepare(first)
-                warm_in_time = voice.wait_ready(READY_WAIT)
+                warm_in_time = voice.wait_ready(FIRST_WAIT)
                 warm = time.perf_counter() - again
             finally:
                 voice.close(drain=0, wait=True)
@@ -206,7 +213,7 @@ def bench_ahead(first: list[str], rest: list[str], due: list[tuple[float, str]])
             if seen.get(text, never) > clock + at
         ]
         whole = max(seen.get(t, never) for t in first + rest) - clock
-        verdict = "in time" if in_time else f"not in time: the clock started at {READY_WAIT:.0f} s"
+        verdict = "in time" if in_time else f"not in time: the clock started at {FIRST_WAIT:.0f} s"
         print(
             f"   {name:<7} worker up in {ms(ready)}; first two steps' lines rendered at "
             f"{ms(first_done)} ({verdict})\n"
@@ -262,11 +269,187 @@ def bench_start(first: list[str], runs: int) -> None:
             )
 
 
+# A routine whose first two steps are the lead-in and a set of reps (what the clock waits
+# for), then a short hold: the first cues of a session, in under a minute.
+COLD_ROUTINE = """name = "Cold bench"
+lead_in = 10
+transition = 10
+
+[[exercise]]
+id = "glute-bridge"
+sets = 1
+reps = 5
+
+[[exercise]]
+id = "clamshell"
+seconds = 10
+"""
+
+
+def bench_cold(
+    runs: int, base_ref: str, browse: float, sides: list[str], engines: list[str]
+) -> None:
+    """A first session, heard at a real sound server's sink (section 5)."""
+    sys.path.insert(0, str(ROOT / "tests" / "ear"))
+    sys.path.insert(0, str(ROOT / "tests" / "bench"))
+    from ear_bench import _env, base_tree
+    from ear_support import (
+        MonitorRecording,
+        logged_cues,
+        match,
+        phrase_files,
+        run_plain,
+        sound_server,
+        why_no_sound_server,
+    )
+
+    why = why_no_sound_server()
+    if why:
+        print(f"\n5. skipped: {why}")
+        return
+    print(
+        f"\n5. a first session (empty phrase cache) at the sink, {runs} run(s) a side; "
+        f"load {load_avg()}"
+    )
+    with tempfile.TemporaryDirectory(prefix="gc-cold-") as tmp, sound_server() as sink:
+        work = Path(tmp)
+        base, base_name = base_tree(work, base_ref)
+        themes = subprocess.run(  # the app needs its themes beside the package
+            ["git", "archive", "--format=tar", base_ref, "themes"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", str(base)], input=themes, check=True)
+        base_name = subprocess.run(
+            ["git", "rev-parse", "--short", base_ref], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        codes = {"before": (base, f"main {base_name}"), "after": (ROOT, "this tree")}
+        rows: list[str] = []
+        for engine in engines:
+            for side in sides:
+                code_side, front = side.split("-")
+                code, label = codes[code_side]
+                for i in range(runs):
+                    home = work / f"{engine}-{side}-{i}"
+                    (home / "routines").mkdir(parents=True)
+                    (home / "routines" / "cold-bench.toml").write_text(COLD_ROUTINE)
+                    log = home / "cues.jsonl"
+                    extra = {"GLUTECOACH_CUE_LOG": str(log), "TERM": "xterm-256color"}
+                    extra["GLUTECOACH_NATURAL"] = "0" if engine == "espeak" else "1"
+                    env = _env(sink, code, home, **extra)
+                    if engine == "natural":
+                        env.pop("GLUTECOACH_NATURAL", None)
+                    load = load_avg().split()[0]
+                    recording = MonitorRecording(sink)
+                    recording.wait_started()
+                    if front == "line":
+                        run = run_plain("cold-bench", env, timeout=180, cwd=code)
+                        spawned, note = run.spawned, ""
+                        if run.status != 0:
+                            print(run.stderr)
+                        printed = [line for _at, line in run.lines]
+                        if any(line.startswith("Getting the voice ready") for line in printed):
+                            note = " (said: getting the voice ready)"
+                    else:
+                        spawned, note = cold_app(env, code, log, browse)
+                    samples, _t0 = recording.stop()
+                    clock = recording.clock()
+                    logged = logged_cues(log)
+                    if logged is None:
+                        rows.append(f"   {engine:<8}{side:<13} no cue log{note}")
+                        continue
+                    start, cues = logged
+                    if os.environ.get("COLD_DEBUG"):
+                        print(start["plan"]["routine"], [(c.text, c.step, c.due) for c in cues])  # type: ignore[index]
+                    first = [c for c in cues if 0 <= c.step < FIRST_STEPS_COLD]
+                    heard = match(samples, clock, first, phrase_files(home / "cache" / "voice"))
+                    late = [h.late for h in heard if h.late is not None]
+                    to_cue = float(start["clock"]) - spawned  # type: ignore[arg-type]
+                    first_late = heard[0].late if heard else None
+                    rows.append(
+                        f"   {engine:<8}{side:<13}{label:<17} launch to first cue "
+                        f"{to_cue:5.2f} s; first cue heard "
+                        + ("   missed" if first_late is None else ms(first_late).strip())
+                        + " late; first steps' cues: max "
+                        + (ms(max(late)).strip() if late else "-")
+                        + f", heard {len(late)}/{len(heard)}; measured {start['measured']}/"
+                        f"{start['lines']}; load {load}{note}"
+                    )
+                    print(rows[-1], flush=True)
+    print("\n".join(["   --", *rows]))
+
+
+FIRST_STEPS_COLD = 2  # the lead-in and the first set: what the clock waits for
+
+
+def cold_app(env: dict[str, str], code: Path, log: Path, browse: float) -> tuple[float, str]:
+    """The real app in tmux: the routine list, then the bench routine started ``browse`` s
+    later (the last in the list: after the built-in ones). Returns (launch time, note)."""
+    import shlex
+
+    from ear_support import logged_cues
+
+    tmux = ["tmux", "-L", f"gc-cold-bench-{os.getpid()}"]
+    command = shlex.join([sys.executable, "-m", "glutecoach", "app", "--voice", "speech"])
+    spawned = time.monotonic()
+    subprocess.run(
+        [
+            *tmux,
+            "new-session",
+            "-d",
+            "-s",
+            "app",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            f"cd {shlex.quote(str(code))} && {command}",
+        ],
+        env=env,
+        check=True,
+    )
+    note = ""
+    try:
+        screen = ""
+        while "Cold bench" not in screen and time.monotonic() - spawned < 20:
+            time.sleep(0.1)
+            screen = subprocess.run(
+                [*tmux, "capture-pane", "-p", "-t", "app"], capture_output=True, text=True
+            ).stdout
+        time.sleep(max(0.0, browse - (time.monotonic() - spawned)))
+        subprocess.run([*tmux, "send-keys", "-t", "app", "End"], check=True)
+        time.sleep(0.3)
+        subprocess.run([*tmux, "send-keys", "-t", "app", "Enter"], check=True)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            screen = subprocess.run(
+                [*tmux, "capture-pane", "-p", "-t", "app"], capture_output=True, text=True
+            ).stdout
+            if "GETTING THE VOICE READY" in screen:
+                note = " (showed: getting the voice ready)"
+            logged = logged_cues(log)
+            if logged is not None and any(c.kind == "summary" for c in logged[1]):
+                break
+            time.sleep(0.1)
+        time.sleep(3.0)
+    finally:
+        subprocess.run([*tmux, "kill-server"], capture_output=True, check=False)
+    return spawned, note
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--start", action="store_true", help="only the warm start (4.)")
     parser.add_argument("--ahead", action="store_true", help="only the routine ahead (3.)")
+    parser.add_argument("--cold", action="store_true", help="only a first session (5.)")
+    parser.add_argument("--base", default="main", help="the code to compare with (5.)")
+    parser.add_argument("--browse", type=float, default=10.0, help="seconds in the list (5.)")
+    parser.add_argument(
+        "--sides", default="before-line,after-line,before-app,after-app", help="(5.)"
+    )
+    parser.add_argument("--engines", default="natural,espeak", help="(5.)")
     args = parser.parse_args(argv)
     from glutecoach.voice import engines
 
@@ -276,6 +459,15 @@ def main(argv: list[str]) -> int:
         return 1
     first, rest, due = plan_texts()
     print(f"engines: {names}; python {sys.version.split()[0]}; {os.cpu_count()} cores")
+    if args.cold:
+        bench_cold(
+            max(1, args.runs if args.runs != 3 else 1),
+            args.base,
+            args.browse,
+            args.sides.split(","),
+            args.engines.split(","),
+        )
+        return 0
     if args.start or args.ahead:
         if args.ahead:
             bench_ahead(first, rest, due)

@@ -726,7 +726,12 @@ def table(heard: Sequence[Heard], t_start: float) -> str:
 
 def countdown_spacings(heard: Sequence[Heard]) -> list[float]:
     """Onset gaps between consecutive heard "3", "2", "1" count cues of one step."""
-    gaps: list[float] = []
+    return [gap for gap, _ in countdown_gaps(heard)]
+
+
+def countdown_gaps(heard: Sequence[Heard]) -> list[tuple[float, Heard]]:
+    """Each onset gap between consecutive heard count cues of one step, with the later cue."""
+    gaps: list[tuple[float, Heard]] = []
     by_step: dict[int, list[Heard]] = {}
     for h in heard:
         if h.cue.kind == "count" and h.onset is not None:
@@ -735,5 +740,5 @@ def countdown_spacings(heard: Sequence[Heard]) -> list[float]:
         items.sort(key=lambda h: h.cue.due)
         for a, b in itertools.pairwise(items):
             if a.onset is not None and b.onset is not None:
-                gaps.append(b.onset - a.onset)
+                gaps.append((b.onset - a.onset, b))
     return gaps

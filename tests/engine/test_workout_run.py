@@ -13,6 +13,7 @@ from glutecoach.engine.routines import load_routines
 from glutecoach.store.settings import Settings
 from glutecoach.voice.recording import RecordingVoice
 from glutecoach.workout import events as view
+from glutecoach.workout.replan import FIRST_WAIT, READY_WAIT
 from glutecoach.workout.run import WorkoutRun, short_form
 
 
@@ -75,12 +76,13 @@ def test_the_clock_waits_for_the_voice_then_starts_anyway() -> None:
     run.open()
     assert isinstance(run.poll()[-1], view.VoiceState) or not run.started
     assert not run.started
-    clock.advance(1.0)
+    clock.advance(READY_WAIT + 0.5)
     run.poll()
-    assert not run.started, "started before the voice was ready and before the wait ran out"
-    clock.advance(1.5)
+    assert not run.started, "started before the first steps' lines were rendered"
+    clock.advance(FIRST_WAIT - READY_WAIT)
     events = run.poll()
     assert run.started and any(isinstance(e, view.Started) for e in events)
+    assert any(isinstance(e, view.VoiceNotice) for e in events)
 
 
 def _first_long_instruction(run: WorkoutRun) -> tuple[int, Any]:

@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -251,3 +252,146 @@ def test_an_unauthenticated_connection_gets_a_short_deadline() -> None:
     finally:
         server.stop()
     assert any("no greeting in time" in line for line in log)
+
+
+def prepared_texts(speaker: RecordingVoice) -> list[str]:
+    return [text for call in speaker.calls if call[0] == "prepare" for text in call[1]]
+
+
+def long_lines(n: int) -> list[str]:
+    return [
+        f"Line {i}: lie on your side, knees bent, and lift the top knee slowly." for i in range(n)
+    ]
+
+
+def test_a_coachs_lines_are_prepared_on_the_relay_ahead_in_batches(relay, monkeypatch) -> None:
+    server, speaker, captions, _ = relay
+    monkeypatch.setenv("GLUTECOACH_RELAY", f"127.0.0.1:{server.port}")
+    monkeypatch.setenv("GLUTECOACH_RELAY_TOKEN", TOKEN)
+    lines = long_lines(80)  # about 5.5 kB: more than one message
+    v = make_voice("relay", Settings())
+    try:
+        assert v.mode == "relay"
+        v.prepare(lines)
+        v.cue(Cue(0, "Glute bridges", CueKind.ANNOUNCE))
+        wait_until(lambda: speaker.texts == ["Glute bridges"], timeout=5, what="cue after")
+    finally:
+        v.close()
+    assert prepared_texts(speaker) == lines
+    batches = [call[1] for call in speaker.calls if call[0] == "prepare"]
+    assert len(batches) >= 2
+    assert [c[0] for c in speaker.calls][-1] == "cue"  # prepared first, in the order sent
+    assert captions.getvalue().splitlines() == ["Glute bridges"]  # preparing prints nothing
+    assert v.notices == []
+
+
+def test_lines_in_any_script_fit_the_wire_as_cues_and_as_prepared(relay, monkeypatch) -> None:
+    server, speaker, _, _ = relay
+    monkeypatch.setenv("GLUTECOACH_RELAY", f"127.0.0.1:{server.port}")
+    monkeypatch.setenv("GLUTECOACH_RELAY_TOKEN", TOKEN)
+    wide = "\N{FLEXED BICEPS}" * 500  # 6 kB as JSON escapes, 2 kB as UTF-8
+    v = make_voice("relay", Settings())
+    try:
+        v.prepare([wide, "Knie beugen, Gesä\N{LATIN SMALL LETTER SHARP S} anspannen"])
+        v.cue(Cue(0, wide, CueKind.ANNOUNCE))
+        wait_until(lambda: len(speaker.cues) == 1, timeout=5, what="wide cue")
+    finally:
+        v.close()
+    assert speaker.texts == [wide]
+    assert prepared_texts(speaker) == [wide, "Knie beugen, Gesäß anspannen"]
+    assert server.rejected == 0 and v.notices == []
+
+
+def test_prepared_lines_are_cleaned_capped_and_never_captioned(relay) -> None:
+    server, speaker, captions, _ = relay
+    sock, reader = connect(server.port)
+    with sock:
+        send(sock, {"op": "hello", "token": TOKEN, "version": 2})
+        assert json.loads(reader.readline()) == {"ok": True, "version": 2}
+        send(sock, {"op": "prepare", "texts": ["\x1b]0;owned\x07Rest\x1b[2J", "   ", "x" * 900]})
+        for _ in range(30):  # 3,000 lines asked: only MAX_PREPARED are rendered ahead
+            send(sock, {"op": "prepare", "texts": [f"line {i}" for i in range(100)]})
+        send(sock, {"op": "cue", "text": "Rest", "kind": "announce"})
+        wait_until(lambda: speaker.texts == ["Rest"], timeout=5, what="cue after prepare")
+    texts = prepared_texts(speaker)
+    assert texts[:2] == ["]0;owned Rest [2J", "x" * 500]
+    assert len(texts) == 2000
+    assert all("\x1b" not in t and "\x07" not in t for t in texts)
+    assert captions.getvalue() == "Rest\n"
+
+
+def test_a_malformed_prepare_is_rejected_and_the_connection_closed(relay) -> None:
+    server, speaker, _, log = relay
+    for bad in (
+        {"op": "prepare"},
+        {"op": "prepare", "texts": "Rest"},
+        {"op": "prepare", "texts": [1]},
+    ):
+        sock, reader = connect(server.port)
+        with sock:
+            send(sock, {"op": "hello", "token": TOKEN})
+            assert json.loads(reader.readline())["ok"] is True
+            send(sock, bad)
+            reply = json.loads(reader.readline())
+            assert reply["ok"] is False and "malformed prepare" in reply["error"]
+            assert closed(reader)
+    assert server.rejected == 3 and prepared_texts(speaker) == []
+    assert sum("malformed prepare" in line for line in log) == 3
+
+
+def old_relay(greeting: dict[str, object]) -> tuple[socket.socket, list[dict[str, object]]]:
+    """A relay from before protocol 2: greets with ``greeting`` and drops a coach that sends
+    anything but cue, flush and bye (as protocol 1's relay did)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    heard: list[dict[str, object]] = []
+
+    def serve() -> None:
+        conn, _ = listener.accept()
+        with conn, conn.makefile("rb") as reader:
+            reader.readline()
+            conn.sendall((json.dumps(greeting) + "\n").encode())
+            for raw in reader:
+                msg = json.loads(raw)
+                heard.append(msg)
+                if msg.get("op") not in ("cue", "flush", "bye"):
+                    conn.sendall(b'{"ok":false,"error":"unknown message"}\n')
+                    return
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener, heard
+
+
+@pytest.mark.parametrize("greeting", [{"ok": True, "version": 1}, {"ok": True}])
+def test_an_older_relay_is_never_sent_prepare(monkeypatch, greeting) -> None:
+    listener, heard = old_relay(greeting)
+    with listener:
+        monkeypatch.setenv("GLUTECOACH_RELAY", f"127.0.0.1:{listener.getsockname()[1]}")
+        monkeypatch.setenv("GLUTECOACH_RELAY_TOKEN", TOKEN)
+        v = make_voice("relay", Settings())
+        try:
+            v.prepare(["Rest", "Glute bridges"])
+            v.cue(Cue(0, "Rest", CueKind.ANNOUNCE))
+            wait_until(lambda: len(heard) == 1, timeout=5, what="cue at the old relay")
+            time.sleep(0.2)
+            assert v.mode == "relay" and v.notices == []
+        finally:
+            v.close()
+    assert heard[0]["op"] == "cue" and all(m["op"] != "prepare" for m in heard)
+
+
+def test_a_cue_longer_than_the_relay_speaks_is_cut_by_the_coach_not_refused(
+    relay, monkeypatch
+) -> None:
+    server, speaker, _, _ = relay
+    monkeypatch.setenv("GLUTECOACH_RELAY", f"127.0.0.1:{server.port}")
+    monkeypatch.setenv("GLUTECOACH_RELAY_TOKEN", TOKEN)
+    long = "\N{CJK UNIFIED IDEOGRAPH-81C0}" * 3000  # 9 kB of UTF-8: over the line limit
+    v = make_voice("relay", Settings())
+    try:
+        v.cue(Cue(0, long, CueKind.ANNOUNCE))
+        v.cue(Cue(0, "Rest", CueKind.ANNOUNCE))
+        wait_until(lambda: len(speaker.cues) == 2, timeout=5, what="both cues")
+    finally:
+        v.close()
+    assert speaker.texts == [long[:500], "Rest"]
+    assert server.rejected == 0 and v.notices == []
