@@ -277,7 +277,10 @@ class GlutecoachApp(App[None]):
         from glutecoach import startup
 
         startup.release_collection(freeze=True)
-        self._warm_up()
+        # Not at once: Textual writes the frame from its own thread, and an import on another
+        # thread then competes with it for the interpreter (the frame reached the terminal
+        # later in app_bench). A quarter second is still long before a person presses `h`.
+        self.set_timer(0.25, self._warm_up)
         if self.voice_factory is _open_voice:  # the real voice: its phrase cache warmed, idle
             threading.Thread(target=_warm_voice, args=(self,), daemon=True).start()
 
