@@ -14,7 +14,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual import events
 from textual.app import App
@@ -22,11 +22,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.signal import Signal
 
-from glutecoach.screens.palette import CoachCommands
 from glutecoach.screens.routines import RoutinesScreen
 from glutecoach.themes import ANSI_THEME, DEFAULT_THEME, PHASE_DEFAULTS, load_themes
 
 if TYPE_CHECKING:
+    from textual.command import Provider
     from textual.driver import Driver
 
     from glutecoach.screens.levels import LevelsScreen
@@ -35,6 +35,27 @@ if TYPE_CHECKING:
     from glutecoach.workout.ports import Speaker, VoiceFactory
 
 Clock = Callable[[], float]
+ScreenT = TypeVar("ScreenT", bound=Screen[Any])
+
+
+def _coach_commands() -> type[Provider]:
+    """The palette's commands, imported when the palette first opens."""
+    from glutecoach.screens.palette import CoachCommands
+
+    return CoachCommands
+
+
+def _import_later_screens() -> None:
+    """Runs on a thread; a failed import is left for the screen's own import to report."""
+    import importlib
+
+    for module in LATER_SCREENS:
+        with contextlib.suppress(Exception):
+            importlib.import_module(module)
+
+
+# Imported ahead: what `h` opens (its first open paid ~15 ms of imports).
+LATER_SCREENS = ("glutecoach.screens.history",)
 
 
 def _open_voice(mode: str, settings: Settings, **kwargs: Any) -> Speaker:
@@ -56,7 +77,7 @@ class GlutecoachApp(App[None]):
     # The routine list is the default screen, and Textual loads no CSS_PATH for that one.
     CSS_PATH = ["app.tcss", "screens/routines.tcss"]  # noqa: RUF012
     TITLE = "glutecoach"
-    COMMANDS = {CoachCommands}  # noqa: RUF012 (Textual's own annotation)
+    COMMANDS = {_coach_commands}  # noqa: RUF012 (Textual's own annotation)
     NOTIFICATION_TIMEOUT = 6
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (60, "-wide")]  # noqa: RUF012
     VERTICAL_BREAKPOINTS = [(0, "-short"), (20, "-tall")]  # noqa: RUF012
@@ -149,7 +170,22 @@ class GlutecoachApp(App[None]):
             wanted = DEFAULT_THEME
         if wanted == DEFAULT_THEME and self._sixteen_colours():
             wanted = ANSI_THEME  # the truecolour palette downsamples badly to 16 colours
-        self.theme = wanted
+        self._start_with_theme(wanted)
+
+    def _start_with_theme(self, name: str) -> None:
+        """What setting ``self.theme`` does, for an app not yet running, without the full
+        re-parse of every stylesheet that Textual's theme watcher queues (``refresh_css``,
+        ~5 ms of the first frame): nothing is parsed yet, so the variables are set first."""
+        if name == self.theme:
+            return
+        self.set_reactive(App.theme, self._validate_theme(name))
+        theme = self.current_theme
+        classes = {c: False for c in self.classes if c.startswith("-theme-")}
+        classes.update({f"-theme-{name}": True, "-dark-mode": theme.dark})
+        classes["-light-mode"] = not theme.dark
+        self.update_classes(classes, update=False)
+        self._refresh_truecolor_filter(self.ansi_theme)
+        self.stylesheet.set_variables(self.get_css_variables())
 
     def _theme_problem(self, name: str) -> str | None:
         from glutecoach.themes import css_problem
@@ -205,7 +241,24 @@ class GlutecoachApp(App[None]):
     # -- lifecycle ----------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[Any]:
-        return RoutinesScreen()
+        return self._sized(RoutinesScreen())
+
+    def _sized(self, screen: ScreenT) -> ScreenT:
+        """``screen`` with the breakpoint classes (-narrow, -tall, ...) of the terminal's
+        size already on, as Textual puts them on at its first resize: by then its widgets
+        are styled, and the class change restyled every one of them again (~4 ms)."""
+        size = self.size
+        horizontal = screen.HORIZONTAL_BREAKPOINTS
+        vertical = screen.VERTICAL_BREAKPOINTS
+        horizontal = (self.HORIZONTAL_BREAKPOINTS if horizontal is None else horizontal) or []
+        vertical = (self.VERTICAL_BREAKPOINTS if vertical is None else vertical) or []
+        classes = {name: False for _, name in horizontal + vertical}
+        for breakpoints, length in ((horizontal, size.width), (vertical, size.height)):
+            reached = [(at, name) for at, name in breakpoints if length >= at]
+            if reached:
+                classes[max(reached)[1]] = True
+        screen.update_classes(classes, update=False)
+        return screen
 
     def on_mount(self) -> None:
         self._ui_loop = asyncio.get_running_loop()
@@ -224,8 +277,19 @@ class GlutecoachApp(App[None]):
         from glutecoach import startup
 
         startup.release_collection(freeze=True)
+        # Not at once: Textual writes the frame from its own thread, and an import on another
+        # thread then competes with it for the interpreter (the frame reached the terminal
+        # later in app_bench). A quarter second is still long before a person presses `h`.
+        self.set_timer(0.25, self._warm_up)
         if self.voice_factory is _open_voice:  # the real voice: its phrase cache warmed, idle
             threading.Thread(target=_warm_voice, args=(self,), daemon=True).start()
+
+    def _warm_up(self) -> None:
+        """Import what the screens a person opens next need (History first) on a thread
+        while they read the list, so the first ``h`` does not pay for the imports (~15 ms).
+        After the first frame: before it, this would only compete with drawing it."""
+        thread = threading.Thread(target=_import_later_screens, name="gc-warm", daemon=True)
+        thread.start()
 
     # -- threads and the terminal -------------------------------------------------------------
 
@@ -288,7 +352,7 @@ class GlutecoachApp(App[None]):
     def action_history(self) -> None:
         from glutecoach.screens.history import HistoryScreen
 
-        self.push_screen(HistoryScreen())
+        self.push_screen(self._sized(HistoryScreen()))
 
     def action_levels(self) -> None:
         from glutecoach.screens.levels import LevelsScreen

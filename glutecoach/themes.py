@@ -211,13 +211,15 @@ def _parse_data(
         variables=variables,
     )
     # Textual does not resolve a variable whose value names another ("$warning"), so a
-    # phase colour the file leaves out is the theme's own colour, looked up here.
-    generated = theme.to_color_system().generate()
+    # phase colour the file leaves out is the theme's own colour, looked up here. The
+    # colour system is generated only then: ~1 ms a theme, and every start loads them all.
     for phase, default in PHASE_DEFAULTS.items():
         variables.setdefault(phase, default)
-    for key, value in variables.items():
-        if value.startswith("$"):
-            variables[key] = {**generated, **variables}.get(value[1:].strip(), value)
+    if any(value.startswith("$") for value in variables.values()):
+        generated = theme.to_color_system().generate()
+        for key, value in variables.items():
+            if value.startswith("$"):
+                variables[key] = {**generated, **variables}.get(value[1:].strip(), value)
     return theme, []
 
 

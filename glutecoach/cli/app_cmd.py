@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 import os
 import signal
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from glutecoach.errors import UserError
+
+if TYPE_CHECKING:  # not imported at run time: the bare launch builds no parser (~3 ms)
+    import argparse
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -15,6 +15,7 @@ from typing import Any
 
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -108,6 +109,16 @@ class HistoryScreen(CoachScreen):
         yield table
         yield CoachFooter()
 
+    _resumed = False
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Textual's own handler. The first resume comes just after the screen
+        # was composed, every widget styled as it mounted: restyling them all again then
+        # changed nothing and cost a few ms of the screen's first frame.
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
+
     def action_close(self) -> None:
         self.close_if_active()
 
@@ -189,9 +200,12 @@ class HistoryScreen(CoachScreen):
         table.clear(columns=True)
         # Fixed widths: DataTable would otherwise measure every cell of every row. The
         # levels column is as wide as its longest cell, so no level is cut off.
+        # Labels as Text, not str: a str is parsed as markup, with an emoji lookup whose
+        # table (rich._emoji_codes) is imported on the first open (~5 ms).
         levels = max((len(r[-1].text) for r in rows), default=0)
         for label, width in COLUMNS:
-            table.add_column(label, width=max(width, levels) if label == "Levels" else width)
+            width = max(width, levels) if label == "Levels" else width
+            table.add_column(Text(label), width=width)
         table.add_rows(rows)
         hidden = self.total - len(self.shown)
         if hidden > 0:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -92,8 +93,18 @@ class RoutinesScreen(CoachScreen):
             yield OptionList(*options, id="routine-list")
             with VerticalScroll(id="detail"):
                 self._shown = options[0].id if options else None
-                yield Static(self._detail_for(self._shown), id="detail-text")
+                yield Static(self._first_screenful(self._shown), id="detail-text")
         yield CoachFooter()
+
+    _resumed = False
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Textual's own handler. The first resume comes just after the screen
+        # was composed, every widget styled as it mounted: restyling them all again then
+        # changed nothing and cost a few ms of the screen's first frame.
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     def on_mount(self) -> None:
         # Lead-in, tempo, equipment and levels change the plans: build them again when any
@@ -220,6 +231,19 @@ class RoutinesScreen(CoachScreen):
         self._shown = selected
         self.query_one("#detail-text", Static).update(self._detail_for(selected))
         self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
+
+    def _first_screenful(self, selected: str | None) -> Content:
+        """The details' first lines, as many as the terminal has rows, for the first frame;
+        the rest follows once it is drawn (``on_mount``). Wrapping and drawing the whole
+        plan, mostly below the fold, was part of the first frame's cost; the frame shows the
+        same (its scrollbar came a frame later anyway, once Textual had measured)."""
+        detail = self._detail_for(selected)
+        lines = detail.split("\n")
+        rows = max(self.app.size.height, 1)
+        if len(lines) <= rows:
+            return detail
+        self.call_after_refresh(self._show_detail, True)
+        return Content("\n").join(lines[:rows])
 
     def _detail_for(self, selected: str | None) -> Content:
         if selected is None:

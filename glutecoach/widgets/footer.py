@@ -69,7 +69,11 @@ class CoachFooter(Footer):
         screens list the keys that matter first): at 40 columns a paused workout showed
         `m Mut`, Resume being a letter longer than Pause. Help still lists every key."""
         keys = list(self.query_children(FooterKey))
-        room = self.size.width - sum(k.outer_size.width for k in keys if _is_palette(k))
+        # Before its first layout the footer has no size, yet the keys shown then are the
+        # first frame's: with a width of 0 every key was hidden from it and came a frame
+        # later. The footer spans the screen, and the palette key is "▏^p palette".
+        width = self.size.width or self.app.size.width
+        room = width - sum(_palette_width(k, self.compact) for k in keys if _is_palette(k))
         used = 0
         for key in keys:
             if _is_palette(key):
@@ -163,6 +167,14 @@ class CoachFooter(Footer):
             roomy += text + 3
             tight += text + 2
         return roomy, tight
+
+
+def _palette_width(key: FooterKey, compact: bool) -> int:
+    """Columns the palette key takes: as laid out, or before that, as Textual will lay it
+    out (its left border, the key, a space, the description, and in a roomy footer a
+    space after)."""
+    text = len(key.key_display) + len(key.description)
+    return key.outer_size.width or text + (2 if compact else 3)
 
 
 def _is_palette(widget: object) -> bool:
