@@ -31,7 +31,9 @@ from glutecoach.engine.plan import build_plan, normalise, plan_phrases
 from glutecoach.workout.ports import Speaker
 
 FIRST_STEPS = 2  # steps whose lines are asked for first, and always waited for
-READY_WAIT = 2.0  # once those are rendered, how long the clock waits for the other lines
+READY_WAIT = 8.0  # once those are rendered, how much longer it waits for the others (FIRST_WAIT
+# in all): the natural voice renders the rest of `desk-reset` in 2.5 s on a cold cache here, 5 s
+# under load; espeak-ng in 0.3 s. A warm cache has them all at once.
 FIRST_WAIT = 12.0  # longest the clock waits for the first steps' lines (then starts anyway)
 SLOW_AFTER = 1.5  # still not ready after this: the run says it is getting the voice ready
 
