@@ -65,7 +65,7 @@ class PlainRunner:
             elif isinstance(event, view.GettingVoiceReady):
                 self._getting_ready = True
                 self.say(
-                    "Getting the voice ready: rendering its first lines "
+                    "Getting the voice ready: rendering this routine's lines "
                     f"(the first time with this voice or rate; up to {event.bound:.0f} s)..."
                 )
             elif isinstance(event, view.Started) and self._getting_ready:

@@ -231,7 +231,7 @@ class WorkoutScreen(CoachScreen):
                 self._parts.card.show(
                     "GETTING THE VOICE READY",
                     exercise_title(self.plan, first),
-                    f"Rendering its first lines, up to {event.bound:.0f} s",
+                    f"Rendering its lines, up to {event.bound:.0f} s",
                 )
             elif isinstance(event, view.VoiceState):
                 self._show_voice_state(event.state)
