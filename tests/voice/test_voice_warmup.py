@@ -89,17 +89,21 @@ def test_the_first_steps_of_every_routine_come_first_then_every_line_then_the_co
     assert len(lines) == len(set(lines))
 
 
+def started(
+    job: Callable[[], warmup.Job | None], speakers: warmup.Speakers | None = None
+) -> warmup.Warmup:
+    """A warm-up of ``job`` with no delay, its workers fakes, counting its own speakers."""
+    return warmup.Warmup(
+        job, delay=0.0, worker=FakeWorker, speakers=speakers or warmup.Speakers()
+    ).start()
+
+
 def test_it_warms_once_per_voice_and_rate_and_again_after_a_change(
     workers: list[FakeWorker],
 ) -> None:
     current = [Settings(voice_id="", rate=170)]
     lines = ["Next up: clamshells.", "Go."]
-    w = warmup.Warmup(
-        lambda: job_of(current[0], lines),
-        delay=0.0,
-        worker=FakeWorker,
-        speakers=warmup.Speakers(),
-    ).start()
+    w = started(lambda: job_of(current[0], lines))
     try:
         wait_for(lambda: len(workers) == 1 and workers[0].sent != [])
         assert workers[0].lines() == lines
@@ -128,9 +132,7 @@ def test_a_workout_speaking_stops_the_warm_up_which_goes_on_after(
 ) -> None:
     settings = Settings()
     speakers = warmup.Speakers()
-    w = warmup.Warmup(
-        lambda: job_of(settings, ["Go."]), delay=0.0, worker=FakeWorker, speakers=speakers
-    ).start()
+    w = started(lambda: job_of(settings, ["Go."]), speakers)
     try:
         wait_for(lambda: len(workers) == 1 and workers[0].sent != [])
         speakers.opened()  # a workout's voice opens its worker
@@ -151,12 +153,7 @@ def test_a_workout_speaking_stops_the_warm_up_which_goes_on_after(
 
 def test_a_worker_that_dies_is_not_started_again_and_again(workers: list[FakeWorker]) -> None:
     settings = Settings()
-    w = warmup.Warmup(
-        lambda: job_of(settings, ["Go."]),
-        delay=0.0,
-        worker=FakeWorker,
-        speakers=warmup.Speakers(),
-    ).start()
+    w = started(lambda: job_of(settings, ["Go."]))
     try:
         wait_for(lambda: len(workers) == 1 and workers[0].sent != [])
         workers[0].on_event({"ev": "exit", "code": 3, "expected": False})
@@ -288,7 +285,7 @@ def test_no_worker_starts_when_a_workout_opened_while_the_job_was_planned(
         speakers.opened()  # the user pressed Enter while the lines were being gathered
         return job_of(Settings(), ["Go."])
 
-    w = warmup.Warmup(job, delay=0.0, worker=FakeWorker, speakers=speakers).start()
+    w = started(job, speakers)
     try:
         wait_for(lambda: w.cut >= 1)
         assert workers == []
@@ -303,7 +300,7 @@ def test_an_auto_voice_without_sound_output_warms_nothing(
     workers: list[FakeWorker], needs_output: bool, warmed: bool
 ) -> None:
     job = warmup.Job("", 170, 1.0, ("Go.",), needs_output)
-    w = warmup.Warmup(lambda: job, delay=0.0, worker=FakeWorker, speakers=warmup.Speakers()).start()
+    w = started(lambda: job)
     try:
         wait_for(lambda: len(workers) == 1 and workers[0].sent != [])
         workers[0].on_event({"ev": "ready", "output": False, "output_how": "no sound server"})
