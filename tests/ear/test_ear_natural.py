@@ -18,16 +18,17 @@ from ear_support import (
     MonitorRecording,
     SoundServer,
     check_heard,
-    due_cues,
+    logged_cues,
     match,
     phrase_files,
-    plan_json,
+    printed_cues,
     run_plain,
     table,
 )
 
 from glutecoach.voice import neural
 from glutecoach.voice.synth import PhraseCache, Synth
+from glutecoach.workout.trace import CUE_LOG_ENV
 
 pytestmark = pytest.mark.voice
 
@@ -64,16 +65,17 @@ def test_a_routine_is_heard_cue_by_cue_in_the_natural_voice(
     home = tmp_path / "home"
     (home / "routines").mkdir(parents=True)
     (home / "routines" / "ear.toml").write_text(EAR, encoding="utf-8")
+    log = home / "cues.jsonl"
     env = {
         **os.environ,
         "GLUTECOACH_HOME": str(home),
+        CUE_LOG_ENV: str(log),
         **sink.env,
         "GLUTECOACH_PLAYER": f"{paplay} {{file}}",
     }
     env.pop("GLUTECOACH_RELAY", None)
     env.pop(neural.DISABLE_ENV, None)  # the default voice, as on a user's machine
 
-    plan = plan_json("ear", env)
     recording = MonitorRecording(sink)
     assert recording.wait_started(), "the sink's monitor gave no sound at all"
     run = run_plain("ear", env)
@@ -81,11 +83,19 @@ def test_a_routine_is_heard_cue_by_cue_in_the_natural_voice(
     clock = recording.clock()
     assert run.status == 0, run.stderr
     assert "Traceback" not in run.stderr and "Speaking with" not in run.stderr, run.stderr
-    cues = due_cues(plan, run)
+    # Timed by the run's own cue log: the plan it lays out with the natural voice's measured
+    # lengths is not the model's plan that `glutecoach plan` prints.
+    logged = logged_cues(log)
+    assert logged is not None, "the run wrote no cue log"
+    start, cues = logged
+    assert [c.text for c in cues] == printed_cues(run)
     cache = home / "cache" / "voice"
     files = phrase_files(cache)
     heard = match(samples, clock, cues, files)
-    print(f"\near, natural voice:\n{table(heard, min(c.due for c in cues))}")
+    print(
+        f"\near, natural voice, laid out with {start['measured']}/{start['lines']} lines "
+        f"measured:\n{table(heard, min(c.due for c in cues))}"
+    )
 
     # What played is the natural voice's: each file is where the natural voice's cache key
     # puts that line (espeak-ng's key differs).
