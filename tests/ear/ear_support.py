@@ -637,6 +637,16 @@ def logged_cues(path: Path) -> tuple[dict[str, object], list[Cue]] | None:
     return starts[-1], cues
 
 
+def run_cues(path: Path, run: Run) -> tuple[dict[str, object], list[Cue]]:
+    """A line-mode run's cue log (``logged_cues``), which must be there, and must hold every
+    cue the run printed, in the same order."""
+    logged = logged_cues(path)
+    assert logged is not None, "the run wrote no cue log"
+    start, cues = logged
+    assert [c.text for c in cues] == printed_cues(run)
+    return start, cues
+
+
 def due_cues(plan: Mapping[str, object], run: Run) -> list[Cue]:
     """The cues the run printed, each with the monotonic time it was due.
 

@@ -18,10 +18,9 @@ from ear_support import (
     MonitorRecording,
     SoundServer,
     check_heard,
-    logged_cues,
     match,
     phrase_files,
-    printed_cues,
+    run_cues,
     run_plain,
     table,
 )
@@ -85,10 +84,7 @@ def test_a_routine_is_heard_cue_by_cue_in_the_natural_voice(
     assert "Traceback" not in run.stderr and "Speaking with" not in run.stderr, run.stderr
     # Timed by the run's own cue log: the plan it lays out with the natural voice's measured
     # lengths is not the model's plan that `glutecoach plan` prints.
-    logged = logged_cues(log)
-    assert logged is not None, "the run wrote no cue log"
-    start, cues = logged
-    assert [c.text for c in cues] == printed_cues(run)
+    start, cues = run_cues(log, run)
     cache = home / "cache" / "voice"
     files = phrase_files(cache)
     heard = match(samples, clock, cues, files)
