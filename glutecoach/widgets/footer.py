@@ -1,181 +1,307 @@
-"""The key footer, tightened on small terminals so the keys that matter stay visible."""
+"""The key footer: one widget that draws every key itself, tightened on small terminals so
+the keys that matter stay visible.
+
+It looks and behaves like Textual's ``Footer`` (a key in the accent colour and its words,
+the palette hint docked right behind a thin bar; click a key to press it; a key's tooltip
+on hover), but it is one widget, not a container of one widget per key: the routine list's
+first frame spent ~25 ms mounting, styling and laying out Textual's nine key widgets, and a
+workout repainted them whenever its keys changed.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
 from textual import events
-from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from rich.style import Style
+    from textual.binding import Binding
+    from textual.screen import Screen
 
 PALETTE_WIDTH = 13  # "▏^p palette" with its padding, and a column to spare
+PALETTE_BAR = "▏"
 
 
-class CoachFooter(Footer):
-    """Compact when the keys would not fit otherwise (always under 80 columns); the palette
-    hint gives its room to real keys when they need it, and always below 60 columns
-    (Ctrl+P still works, and help lists it)."""
+class FooterEntry:
+    """One key as the footer shows it: what is drawn, and what a click on it presses."""
 
-    def on_resize(self, event: events.Resize) -> None:
-        self._fit(event.size.width)
-        self._drop_what_does_not_fit()
+    __slots__ = ("action", "description", "enabled", "key", "key_display", "palette", "tooltip")
 
-    _composed: object = None  # what the keys were last composed from
+    def __init__(
+        self,
+        binding: Binding,
+        key_display: str,
+        enabled: bool,
+        tooltip: str,
+        *,
+        palette: bool = False,
+    ) -> None:
+        self.key = binding.key
+        self.key_display = key_display
+        self.description = binding.description
+        self.action = binding.action
+        self.enabled = enabled
+        self.tooltip = tooltip
+        self.palette = palette
 
-    def compose(self) -> ComposeResult:
-        # Textual's Footer composes no keys until a bindings signal, then composes again
-        # after a refresh: a second layout and draw of the screen. The screen's keys are
-        # known now (and the width, near enough: on_resize corrects it), so compose them.
-        self._bindings_ready = True
-        self._fit(self.app.size.width, recompose=False)
-        self._composed = self._shown()
-        for widget in super().compose():
-            if isinstance(widget, FooterKey):
-                # Born with the class it will have: Textual's key starts compact and is
-                # then told otherwise, restyling every key twice (~5 ms each in the app).
-                # The palette key is not bound to the footer's compact: it stays compact.
-                compact = self.compact or widget.has_class("-command-palette")
-                widget.set_reactive(FooterKey.compact, compact)
-                widget.set_class(compact, "-compact", update=False)
-            yield widget
-
-    async def recompose(self) -> None:
-        # Textual recomposes the footer on every bindings signal, and opening a screen sends
-        # three (its resume, the focus, after the focus) for the same keys: ~15 ms each.
-        shown = self._shown()
-        if shown is not None and shown == self._composed:
-            return
-        self._composed = shown
-        await super().recompose()
-        self._drop_what_does_not_fit()
-
-    def _shown(self) -> object:
-        """Everything ``Footer.compose`` draws from, to compare; None until it has keys."""
-        if not self._bindings_ready or not self.is_attached:
-            return None
-        active = self.screen.active_bindings
-        keys = tuple(
-            (b.key, self.app.get_key_display(b), b.description, b.action, b.group, on, tip)
-            for _, b, on, tip in active.values()
-            if b.show
+    def same(self) -> tuple[str, str, str, str, bool, str, bool]:
+        return (
+            self.key,
+            self.key_display,
+            self.description,
+            self.action,
+            self.enabled,
+            self.tooltip,
+            self.palette,
         )
-        palette = active.get(self.app.COMMAND_PALETTE_BINDING)
-        hint = self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE
-        return keys, hint, palette[1:] if palette and hint else None
 
-    def _drop_what_does_not_fit(self) -> None:
-        """Keys that would be cut at the right edge are not shown at all, last first (the
-        screens list the keys that matter first): at 40 columns a paused workout showed
-        `m Mut`, Resume being a letter longer than Pause. Help still lists every key."""
-        keys = list(self.query_children(FooterKey))
-        # Before its first layout the footer has no size, yet the keys shown then are the
-        # first frame's: with a width of 0 every key was hidden from it and came a frame
-        # later. The footer spans the screen, and the palette key is "▏^p palette".
-        width = self.size.width or self.app.size.width
-        room = width - sum(_palette_width(k, self.compact) for k in keys if _is_palette(k))
-        used = 0
-        for key in keys:
-            if _is_palette(key):
-                continue
-            # as Textual pads them: compact, "k Desc" and a gap; roomy, " k Desc " (see _needed)
-            text = len(key.key_display) + len(key.description)
-            own, gap = (text + 1, 1) if self.compact else (text + 3, 0)
-            fits = used + own <= room
-            if key.display != fits:
-                key.display = fits
-            used = used + own + gap if fits else room
+    @property
+    def text_width(self) -> int:
+        return len(self.key_display) + len(self.description)
 
-    def bindings_changed(self, screen: Screen[object]) -> None:
-        if screen is not self.screen or not screen.is_active:
-            # A screen going under another one signals too, with the keys it has there:
-            # fitting then flipped its footer's style twice, unseen (and every key's).
-            # Its resume signals again.
-            return
-        if self.size.width:
-            self._fit(self.size.width)
-        if self._relabel():
-            self._composed = self._shown()  # relabelled in place: nothing to recompose
-            return
-        super().bindings_changed(screen)
 
-    def _relabel(self) -> bool:
-        """The same keys with other words (space: Pause to Resume) are changed in place, at
-        once: Textual's footer rebuilds itself only after the next frame, so the label
-        lagged a frame behind the screen that changed it. False: the keys themselves
-        changed (or the palette hint comes or goes), and the footer is rebuilt."""
-        if not self._bindings_ready:
-            return False
+class Placed:
+    """A shown key and the columns it takes (``start`` to ``end``, end excluded)."""
+
+    __slots__ = ("end", "entry", "start")
+
+    def __init__(self, entry: FooterEntry, start: int, end: int) -> None:
+        self.entry = entry
+        self.start = start
+        self.end = end
+
+    def __repr__(self) -> str:
+        entry = self.entry
+        return f"Placed({entry.key_display!r} {entry.description!r} {self.start}-{self.end})"
+
+
+class CoachFooter(Widget):
+    """The keys of the screen it is on, from that screen's real bindings.
+
+    Compact (``k Desc`` and a gap) under 80 columns or when the roomy keys (`` k Desc ``)
+    would not fit; the palette hint gives its room to real keys when they need it, and is
+    never shown below 60 columns (Ctrl+P still works, and help lists it). A key that would
+    be cut at the right edge is left out whole, last key first: the screens list the keys
+    that matter first, and help lists every key.
+    """
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {  # noqa: RUF012 (Textual's own annotation)
+        "coach-footer--key",
+        "coach-footer--description",
+        "coach-footer--hover",
+        "coach-footer--bar",
+    }
+    DEFAULT_CSS = """
+    CoachFooter {
+        dock: bottom;
+        width: 1fr;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        text-wrap: nowrap;
+        & > .coach-footer--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .coach-footer--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        & > .coach-footer--hover {
+            color: $footer-key-foreground;
+            background: $block-hover-background;
+        }
+        & > .coach-footer--bar {
+            color: $foreground 20%;
+        }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.compact = False
+        self.show_command_palette = False
+        self._placed: list[Placed] = []
+        self._drawn: object = None  # what the last render was made from
+        self._hover: str | None = None  # the action of the key under the pointer
+
+    # -- what is shown ------------------------------------------------------------------
+
+    def entries(self) -> tuple[list[FooterEntry], FooterEntry | None]:
+        """The screen's shown keys, one per action in binding order, and the palette key."""
         try:
             active = self.screen.active_bindings
         except Exception:  # not on a screen yet
-            return False
-        wanted: dict[str, tuple[Binding, bool, str]] = {}
-        for _, binding, enabled, tooltip in active.values():
-            if binding.show:
-                if binding.group is not None:
-                    return False
-                wanted.setdefault(binding.action, (binding, enabled, tooltip))
-        shown = list(self.children)
-        keys = [k for k in shown if isinstance(k, FooterKey) and not _is_palette(k)]
-        palette = [k for k in shown if _is_palette(k)]
-        if len(keys) != len(shown) - len(palette) or len(keys) != len(wanted):
-            return False
-        if bool(palette) != (self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE):
-            return False
-        pairs = list(zip(keys, wanted.values(), strict=True))
-        for shown_key, (binding, enabled, _) in pairs:
-            if shown_key.key != binding.key or shown_key.has_class("-disabled") == enabled:
-                return False
-        for shown_key, (binding, _, tooltip) in pairs:
-            if (shown_key.description, shown_key.action) != (binding.description, binding.action):
-                resized = len(shown_key.description) != len(binding.description)
-                shown_key.description = binding.description
-                shown_key.action = binding.action
-                shown_key.tooltip = tooltip or None
-                shown_key.refresh(layout=resized)
-        self._drop_what_does_not_fit()
-        return True
-
-    def _fit(self, width: int, recompose: bool = True) -> None:
-        roomy, tight = self._needed()
-        self.compact = width < 80 or roomy + PALETTE_WIDTH > width
-        needed = tight if self.compact else roomy
-        palette = width >= 60 and needed + PALETTE_WIDTH <= width
-        if palette != self.show_command_palette:
-            # Textual applies this only when the footer is next composed: until some key
-            # changed, a shrunk terminal kept the hint (and a stray letter of it at the edge).
-            self.show_command_palette = palette
-            if recompose:
-                self.call_after_refresh(self.recompose)
-
-    def _needed(self) -> tuple[int, int]:
-        """Columns the shown keys take, roomy and compact (as Textual's FooterKey pads them:
-        one space either side of the key and after the description; compact, one space
-        between them and one of gutter after)."""
-        try:
-            active = self.screen.active_bindings
-        except Exception:  # not on a screen yet
-            return 0, 0
+            return [], None
+        app = self.app
+        keys: list[FooterEntry] = []
         seen: set[str] = set()
-        roomy = tight = 0
-        for _, binding, _, _ in active.values():
+        for _, binding, enabled, tooltip in active.values():
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            text = len(self.app.get_key_display(binding)) + len(binding.description)
-            roomy += text + 3
-            tight += text + 2
-        return roomy, tight
+            keys.append(FooterEntry(binding, app.get_key_display(binding), enabled, tooltip))
+        palette = None
+        found = active.get(app.COMMAND_PALETTE_BINDING) if app.ENABLE_COMMAND_PALETTE else None
+        if found is not None:
+            _, binding, enabled, _tooltip = found
+            tip = binding.tooltip or binding.description
+            palette = FooterEntry(binding, app.get_key_display(binding), enabled, tip, palette=True)
+        return keys, palette
 
+    def layout_keys(self, width: int) -> list[Placed]:
+        """Where each shown key goes at ``width`` columns; sets ``compact`` and whether the
+        palette hint is shown. Keys that would be cut are not in the list."""
+        keys, palette = self.entries()
+        roomy = sum(k.text_width + 3 for k in keys)
+        tight = sum(k.text_width + 2 for k in keys)
+        self.compact = width < 80 or roomy + PALETTE_WIDTH > width
+        needed = tight if self.compact else roomy
+        show_palette = palette is not None and width >= 60 and needed + PALETTE_WIDTH <= width
+        self.show_command_palette = show_palette
+        placed: list[Placed] = []
+        room = width
+        if palette is not None and show_palette:
+            # the bar, "^p palette" as a compact key, and a column of padding (roomy) or of
+            # margin (compact) at the right edge
+            own = 1 + palette.text_width + 1 + 1
+            room = width - own
+            placed.append(Placed(palette, room, width))
+        used = 0
+        shown: list[Placed] = []
+        for key in keys:
+            own = self._key_width(key)
+            gap = 1 if self.compact else 0
+            if used + own > room:
+                break  # this one would be cut; the rest come after it
+            shown.append(Placed(key, used, used + own))
+            used += own + gap
+        return shown + placed
 
-def _palette_width(key: FooterKey, compact: bool) -> int:
-    """Columns the palette key takes: as laid out, or before that, as Textual will lay it
-    out (its left border, the key, a space, the description, and in a roomy footer a
-    space after)."""
-    text = len(key.key_display) + len(key.description)
-    return key.outer_size.width or text + (2 if compact else 3)
+    def _key_width(self, key: FooterEntry) -> int:
+        if not key.description:
+            return len(key.key_display)
+        return key.text_width + (1 if self.compact else 3)
 
+    def shown(self) -> list[Placed]:
+        """The keys as last drawn (tests and the mouse use this)."""
+        return list(self._placed)
 
-def _is_palette(widget: object) -> bool:
-    return isinstance(widget, FooterKey) and widget.has_class("-command-palette")
+    def shown_text(self) -> list[str]:
+        """``"key Description"`` for each key drawn, the palette hint included."""
+        return [f"{p.entry.key_display} {p.entry.description}" for p in self._placed]
+
+    # -- drawing ------------------------------------------------------------------------
+
+    def render(self) -> Text:
+        width = self.size.width or self.app.size.width
+        placed = self.layout_keys(width)
+        self._placed = placed
+        self._drawn = self._state(placed, width)
+        key_style = self.get_component_rich_style("coach-footer--key")
+        description_style = self.get_component_rich_style("coach-footer--description")
+        text = Text(no_wrap=True, end="")
+        column = 0
+        for place in placed:
+            if place.start > column:
+                text.append(" " * (place.start - column))
+            entry = place.entry
+            hovered = entry.action == self._hover
+            if hovered:
+                key = self.get_component_rich_style("coach-footer--key", partial=True)
+                words = self.get_component_rich_style("coach-footer--description", partial=True)
+            else:
+                key, words = key_style, description_style
+            part = self._entry_text(entry, key, words)
+            if hovered:
+                part.stylize_before(self.get_component_rich_style("coach-footer--hover"))
+            if not entry.enabled:
+                part.stylize("dim")
+            text.append_text(part)
+            column = place.start + part.cell_len
+            if entry.palette and not self.compact:
+                text.append(" ")  # its padding, in its own colours
+                column += 1
+        if column < width:
+            text.append(" " * (width - column))
+        text.stylize_before(self.rich_style)
+        return text
+
+    def _entry_text(self, entry: FooterEntry, key_style: Style, words_style: Style) -> Text:
+        if entry.palette:
+            bar = self.get_component_rich_style("coach-footer--bar")
+            return Text.assemble(
+                (PALETTE_BAR, bar),
+                (entry.key_display, key_style),
+                (" " + entry.description, words_style),
+            )
+        if not entry.description:
+            return Text(entry.key_display, key_style)
+        if self.compact:
+            return Text.assemble(
+                (entry.key_display, key_style), (" " + entry.description, words_style)
+            )
+        return Text.assemble(
+            (f" {entry.key_display} ", key_style), (entry.description + " ", words_style)
+        )
+
+    def _state(self, placed: list[Placed], width: int) -> object:
+        return (width, self._hover, tuple((p.entry.same(), p.start) for p in placed))
+
+    def _update(self) -> None:
+        """Draw again, but only when what would be drawn changed: a workout's screen
+        signals its bindings often, with the same keys."""
+        width = self.size.width or self.app.size.width
+        if self._state(self.layout_keys(width), width) != self._drawn:
+            self.refresh()
+
+    # -- events -------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        if screen is not self.screen or not screen.is_active:
+            # A screen going under another one signals too, with the keys it has there.
+            return
+        self._update()  # at once: the same frame shows the new words (Pause, Resume)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.refresh()
+
+    def _at(self, x: int) -> FooterEntry | None:
+        for place in self._placed:
+            if place.start <= x < place.end:
+                return place.entry
+        return None
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        entry = self._at(event.x)
+        hover = entry.action if entry is not None else None
+        if hover != self._hover:
+            self._hover = hover
+            self.tooltip = (entry.tooltip or None) if entry is not None else None
+            self.refresh()
+
+    def on_leave(self, event: events.Leave) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self.tooltip = None
+            self.refresh()
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        entry = self._at(event.x)
+        if entry is None:
+            return
+        if entry.enabled:
+            self.app.simulate_key(entry.key)
+        else:
+            self.app.bell()

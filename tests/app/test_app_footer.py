@@ -6,21 +6,29 @@ from __future__ import annotations
 from typing import Any
 
 from app_helpers import advance, async_test, run_quick_to_the_end, start_quick
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+
+from glutecoach.widgets.footer import CoachFooter
+
+
+def _footer(app: Any) -> CoachFooter:
+    return app.screen.query_one(CoachFooter)  # type: ignore[no-any-return]
+
+
+def _palette(app: Any) -> list[Any]:
+    return [p for p in _footer(app).shown() if p.entry.palette]
 
 
 def _keys_fit(app: Any) -> list[str]:
     """The footer keys that are cut or hidden behind the palette hint."""
-    footer = app.screen.query_one(Footer)
-    keys = [k for k in footer.query(FooterKey) if "-command-palette" not in k.classes]
-    palette = [k for k in footer.query(FooterKey) if "-command-palette" in k.classes]
-    right = palette[0].region.x if palette and palette[0].display else footer.region.right
+    footer = _footer(app)
+    keys = [p for p in footer.shown() if not p.entry.palette]
+    palette = _palette(app)
+    right = palette[0].start if palette else footer.region.width
     assert keys, "no keys in the footer"
     return [
-        f"{k.key_display} {k.description}"
-        for k in keys
-        if k.region.right > right or k.region.width < len(k.key_display + k.description) + 1
+        f"{p.entry.key_display} {p.entry.description}"
+        for p in keys
+        if p.end > right or p.end - p.start < len(p.entry.key_display + p.entry.description) + 1
     ]
 
 
@@ -51,22 +59,20 @@ async def test_the_palette_hint_goes_at_once_when_the_terminal_shrinks(make_app:
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await start_quick(pilot)
-        footer = app.screen.query_one(Footer)
-        assert [k for k in footer.query(FooterKey) if "-command-palette" in k.classes]
+        assert _palette(app)
         await pilot.resize_terminal(40, 12)
         await pilot.pause()
         await pilot.pause()
-        palette = [k for k in footer.query(FooterKey) if "-command-palette" in k.classes]
-        assert palette == [], "the palette hint is still shown at 40 columns"
+        assert _palette(app) == [], "the palette hint is still shown at 40 columns"
+        assert "▏" not in _footer(app).render().plain
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         await pilot.pause()
-        assert [k for k in footer.query(FooterKey) if "-command-palette" in k.classes]
+        assert _palette(app)
 
 
 def _shown(app: Any) -> list[str]:
-    footer = app.screen.query_one(Footer)
-    return [f"{k.key_display} {k.description}" for k in footer.query(FooterKey) if k.display]
+    return _footer(app).shown_text()
 
 
 @async_test
@@ -80,9 +86,9 @@ async def test_at_40_columns_a_key_that_would_be_cut_is_left_out_whole(make_app:
         await pilot.pause()
         assert "space Resume" in _shown(app)
         assert "m Mute" not in _shown(app)
-        shown = [k for k in app.screen.query_one(Footer).query(FooterKey) if k.display]
-        assert all(k.region.right <= 40 for k in shown), [k.region for k in shown]
-        assert all(k.region.width >= len(k.key_display + k.description) + 1 for k in shown)
+        shown = _footer(app).shown()
+        assert all(p.end <= 40 for p in shown), shown
+        assert all(p.end - p.start > p.entry.text_width for p in shown), shown
         await pilot.press("space")
         await pilot.pause()
         assert "m Mute" in _shown(app)
@@ -109,5 +115,58 @@ async def test_the_live_view_never_scrolls_on_a_small_terminal(make_app: Any, cl
         await pilot.pause()
         assert app.screen.query_one("#paused-note").display
         assert not app.screen.show_vertical_scrollbar
-        footer = app.screen.query_one(Footer)
-        assert footer.region.width == 40
+        assert _footer(app).region.width == 40
+
+
+def _column_of(app: Any, description: str) -> int:
+    for place in _footer(app).shown():
+        if place.entry.description == description:
+            return place.start + 1
+    raise AssertionError(f"{description!r} is not in the footer: {_shown(app)}")
+
+
+@async_test
+async def test_clicking_a_footer_key_presses_it(make_app: Any) -> None:
+    """One widget draws every key: a click still presses the key under the pointer."""
+    from glutecoach.screens.history import HistoryScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.click(CoachFooter, offset=(_column_of(app, "History"), 0))
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+
+
+@async_test
+async def test_clicking_the_palette_hint_opens_the_palette(make_app: Any) -> None:
+    from textual.command import CommandPalette
+
+    app = make_app()
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.pause()
+        (palette,) = _palette(app)
+        await pilot.click(CoachFooter, offset=(palette.start + 2, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+
+
+@async_test
+async def test_hovering_a_key_highlights_it_and_gives_its_tooltip(make_app: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        footer = _footer(app)
+        plain = footer.render()
+        at = _column_of(app, "History")
+        await pilot.hover(CoachFooter, offset=(at, 0))
+        await pilot.pause()
+        assert footer.tooltip == "Past workouts"
+        hovered = footer.render()
+        assert hovered.plain == plain.plain
+        hover = footer.get_component_rich_style("coach-footer--hover").bgcolor
+        assert hovered.get_style_at_offset(app.console, at).bgcolor == hover
+        assert plain.get_style_at_offset(app.console, at).bgcolor != hover
+        await pilot.hover("#heading")
+        await pilot.pause()
+        assert footer.tooltip is None

@@ -139,7 +139,8 @@ async def test_a_key_that_is_not_a_key_is_refused_and_the_default_still_works(
         assert any(f"{home / 'config.toml'}:3: keys.pause:" in m for m in messages), messages
         await pilot.press("space")
         assert screen.session.state().paused
-        footer = " ".join(str(w.render()) for w in app.screen.query("FooterKey"))
+        footer = " ".join(w.render().plain for w in app.screen.query("CoachFooter"))
+        assert "Resume" in footer, footer
         assert "not a key" not in footer
 
 
