@@ -280,7 +280,16 @@ class GlutecoachApp(App[None]):
         # Not at once: Textual writes the frame from its own thread, and an import on another
         # thread then competes with it for the interpreter (the frame reached the terminal
         # later in app_bench). A quarter second is still long before a person presses `h`.
+        self.set_timer(0.2, self._settled)
         self.set_timer(0.25, self._warm_up)
+
+    def _settled(self) -> None:
+        """The first frames are out: threads share the interpreter as usual again, and the
+        voice's lines are rendered ahead, idle (with the short switch interval, that thread
+        would interrupt the UI thread every 0.5 ms)."""
+        from glutecoach import startup
+
+        startup.hand_over_as_usual()
         if self.voice_factory is _open_voice:  # the real voice: its phrase cache warmed, idle
             threading.Thread(target=_warm_voice, args=(self,), daemon=True).start()
 

@@ -133,6 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _dispatch(sys.argv[1:] if argv is None else list(argv))
     finally:
         startup.release_collection()
+        startup.hand_over_as_usual()
 
 
 def _replace_what_cannot_be_encoded() -> None:

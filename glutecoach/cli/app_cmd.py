@@ -7,6 +7,7 @@ import signal
 import sys
 from typing import TYPE_CHECKING, Any
 
+from glutecoach import startup
 from glutecoach.errors import UserError
 
 if TYPE_CHECKING:  # not imported at run time: the bare launch builds no parser (~3 ms)
@@ -58,6 +59,7 @@ def open_app(args: argparse.Namespace) -> int:
         store.history = NoHistory()
     app = GlutecoachApp(store, routine=routine, voice_mode=getattr(args, "voice", None))
     previous = _exit_on_signals(app)
+    startup.hand_over_quickly()  # the app goes back to the usual interval after its first frame
     try:
         app.run()
     finally:

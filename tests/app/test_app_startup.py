@@ -34,3 +34,26 @@ async def test_first_frame_releases_the_collector(held: None, make_app: Callable
         assert gc.isenabled()
         assert not startup.is_held()
         assert gc.get_freeze_count() > 0  # what start-up built is out of the collector's way
+
+
+@async_test
+async def test_threads_share_the_interpreter_as_usual_once_the_first_frames_are_out(
+    make_app: Callable[..., Any],
+) -> None:
+    """`glutecoach` shortens the switch interval so Textual's writer thread sends the first
+    frame at once; the app puts it back a moment after, before any warm-up thread starts."""
+    import sys
+
+    usual = sys.getswitchinterval()
+    startup.hand_over_quickly()
+    try:
+        assert sys.getswitchinterval() == startup.FIRST_FRAME_SWITCH_INTERVAL
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert sys.getswitchinterval() == startup.FIRST_FRAME_SWITCH_INTERVAL
+            await pilot.pause(0.3)
+            assert sys.getswitchinterval() == usual
+    finally:
+        startup.hand_over_as_usual()
+    assert sys.getswitchinterval() == usual

@@ -83,3 +83,21 @@ def test_every_way_out_turns_collection_back_on(
     assert gc.isenabled()
     assert not startup.is_held()
     assert "glutecoach:" in capsys.readouterr().err
+
+
+def test_the_short_switch_interval_is_undone_once_and_on_every_way_out(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import sys
+
+    usual = sys.getswitchinterval()
+    startup.hand_over_quickly()
+    startup.hand_over_quickly()  # twice: still the usual interval to go back to
+    assert sys.getswitchinterval() == startup.FIRST_FRAME_SWITCH_INTERVAL
+    startup.hand_over_as_usual()
+    startup.hand_over_as_usual()
+    assert sys.getswitchinterval() == usual
+    startup.hand_over_quickly()
+    assert main(["--version"]) == 0  # the command line's way out puts it back too
+    assert sys.getswitchinterval() == usual
+    assert "glutecoach" in capsys.readouterr().out
