@@ -235,3 +235,23 @@ async def test_the_details_start_with_a_screenful_and_then_hold_the_whole_plan(
         whole = str(screen._detail_for(screen._shown))
         assert first == [24] and len(whole.splitlines()) > 24  # the plan runs below the fold
         assert str(screen.query_one("#detail-text", Static).content) == whole
+
+
+@async_test
+async def test_the_details_wrap_the_same_with_or_without_their_scrollbar(
+    make_app: Callable[..., Any],
+) -> None:
+    """The details pane keeps its scrollbar's room: its first frame (one screenful, no
+    scrollbar yet) and the next one (the whole plan, scrollbar shown) wrap the text alike.
+    Before, the second frame re-wrapped the text two columns narrower."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        detail = app.screen.query_one("#detail")
+        text = app.screen.query_one("#detail-text")
+        assert detail.show_vertical_scrollbar  # Desk reset's plan is longer than the pane
+        with_bar = text.region.width
+        detail.styles.overflow_y = "hidden"
+        await pilot.pause()
+        assert not detail.show_vertical_scrollbar
+        assert text.region.width == with_bar
