@@ -179,14 +179,15 @@ def test_the_history_screen_is_imported_after_the_first_frame(isolated_home: Pat
 
 
 # What the first frame does not need, so start-up must not import it: the History side of
-# the store (queries, the recorder, the export and json), writing settings (tomli_w), the
-# workout's clock. Each was imported before the first frame once.
+# the store (queries, the recorder, the export and json), writing settings (tomli_w), reading
+# a [remind] table, the workout's clock. Each was imported before the first frame once.
 NOT_BEFORE_THE_FIRST_FRAME = (
     "glutecoach.store.queries",
     "glutecoach.store.recording",
     "glutecoach.store.export",
     "json",
     "tomli_w",
+    "glutecoach.remind.duration",
     "glutecoach.widgets.countdown",
     "glutecoach.screens.history",
 )
