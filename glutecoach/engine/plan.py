@@ -161,11 +161,11 @@ class _Timeline:
         self.seconds = seconds
         self.length = length
         self.cues: list[Cue] = []
+        self._spans: list[tuple[float, float]] = []  # each placed cue's (start, end)
 
     def _clash(self, start: float, end: float) -> float | None:
         """End (plus gap) of the first placed cue that overlaps [start, end), if any."""
-        for cue in self.cues:
-            c_start, c_end = cue.at, cue.at + self.length(cue.text)
+        for c_start, c_end in self._spans:
             if start < c_end + GAP and c_start < end + GAP:
                 return c_end + GAP
         return None
@@ -179,7 +179,9 @@ class _Timeline:
                 return False
             blocker = self._clash(at, at + length)
             if blocker is None:
-                self.cues.append(Cue(round(at, 2), text, kind))
+                cue = Cue(round(at, 2), text, kind)
+                self.cues.append(cue)
+                self._spans.append((cue.at, cue.at + length))
                 return True
             at = blocker
         return False

@@ -9,13 +9,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from glutecoach.store import paths
 from glutecoach.store.db import Database, open_database
-from glutecoach.store.history import History, NoHistory, SessionRecord, SessionRow
+from glutecoach.store.history import History, NoHistory
 from glutecoach.store.levels import LevelStore, Suggestion
 from glutecoach.store.settings import Settings, SettingsError, SettingsStore
 from glutecoach.store.writer import DRAIN_SECONDS
+
+if TYPE_CHECKING:
+    from glutecoach.store.queries import SessionRow
+    from glutecoach.store.recording import SessionRecord
+else:  # imported on first use: the app's first frame needs neither (``store.history``)
+
+    def __getattr__(name: str) -> object:
+        if name in ("SessionRecord", "SessionRow"):
+            from glutecoach.store import history
+
+            return getattr(history, name)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "History",

@@ -21,21 +21,50 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING
 
-from glutecoach.store import queries, recording, recovery
+from glutecoach.store import recovery
 from glutecoach.store.db import Database, HistoryUnavailable
-from glutecoach.store.export import CSV_HEADER, export_rows
-from glutecoach.store.queries import (
-    EFFORTS,
-    STATUSES,
-    ExerciseRow,
-    SessionRow,
-    Summary,
-    TableRow,
-)
-from glutecoach.store.recording import SessionRecord
 from glutecoach.store.recovery import STALE_AFTER
 from glutecoach.store.recovery import pid_alive as _pid_alive
 from glutecoach.store.writer import DRAIN_SECONDS, Notices
+
+if TYPE_CHECKING:
+    from glutecoach.store.export import CSV_HEADER, export_rows
+    from glutecoach.store.queries import (
+        EFFORTS,
+        STATUSES,
+        ExerciseRow,
+        SessionRow,
+        Summary,
+        TableRow,
+    )
+    from glutecoach.store.recording import SessionRecord
+
+# Imported on first use, not with this module: opening the store (the app's first frame)
+# needs none of them, and they cost ~8 ms (the queries' dataclasses, json for the export).
+_LATER = {
+    "CSV_HEADER": "glutecoach.store.export",
+    "export_rows": "glutecoach.store.export",
+    "EFFORTS": "glutecoach.store.queries",
+    "STATUSES": "glutecoach.store.queries",
+    "ExerciseRow": "glutecoach.store.queries",
+    "SessionRow": "glutecoach.store.queries",
+    "Summary": "glutecoach.store.queries",
+    "TableRow": "glutecoach.store.queries",
+    "SessionRecord": "glutecoach.store.recording",
+}
+
+if not TYPE_CHECKING:  # hidden from mypy, which would otherwise accept any name here
+
+    def __getattr__(name: str) -> object:
+        module = _LATER.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        import importlib
+
+        value = getattr(importlib.import_module(module), name)
+        globals()[name] = value
+        return value
+
 
 __all__ = [
     "CSV_HEADER",
@@ -95,6 +124,9 @@ class History:
         self, plan: Plan, routine_name: str, on_notice: Callable[[str], object] | None = None
     ) -> SessionRecord:
         """Queue the new session's row and return its recorder at once."""
+        from glutecoach.store import recording
+        from glutecoach.store.recording import SessionRecord
+
         record = SessionRecord(self if self.db is not None else None, Notices(on_notice))
         if self.db is not None:
             recording.start(self, plan, routine_name, record)
@@ -128,32 +160,46 @@ class History:
     ) -> list[SessionRow]:
         if self.db is None:
             return []
+        from glutecoach.store import queries
+
         return queries.sessions(self.db, since, limit, offset=offset, exercises=exercises)
 
     def table_rows(self, limit: int, after: TableRow | None = None) -> list[TableRow]:
         """A page of the History screen's table (``queries.table_rows``)."""
+        from glutecoach.store import queries
+
         return [] if self.db is None else queries.table_rows(self.db, limit, after)
 
     def iter_sessions(self, since: str | None = None) -> Iterator[SessionRow]:
         if self.db is None:
             return iter(())
+        from glutecoach.store import queries
+
         return queries.iter_sessions(self.db, since)
 
     def iter_session_json(self, since: str | None = None) -> Iterator[str]:
         """Each session's JSON text, newest first, streamed (``history --json``)."""
         if self.db is None:
             return iter(())
+        from glutecoach.store import queries
+
         return queries.iter_session_json(self.db, since)
 
     def daily_totals(self, since: str | None = None) -> list[tuple[str, float, int, int]]:
+        from glutecoach.store import queries
+
         return [] if self.db is None else queries.daily_totals(self.db, since)
 
     def summary(self, today: date) -> Summary:
+        from glutecoach.store import queries
+
         if self.db is None:
-            return Summary(0, 0, 0, 0)
+            return queries.Summary(0, 0, 0, 0)
         return queries.summary(self.db, today)
 
     def level_points(self) -> list[tuple[str, str, int]]:
+        from glutecoach.store import queries
+
         return [] if self.db is None else queries.level_points(self.db)
 
 

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from glutecoach.engine.tomlcheck import Checker, nearest
-from glutecoach.remind.duration import DurationError, parse_duration
 
 if TYPE_CHECKING:
     from glutecoach.remind.schedule import Rules
@@ -38,6 +37,7 @@ class RemindSettings:
     speak: bool = True  # say the nudge through the voice (as well as bell and notification)
 
     def rules(self) -> Rules:
+        from glutecoach.remind.duration import parse_duration
         from glutecoach.remind.schedule import Hours, Rules
 
         start, end = parse_hours(self.hours)
@@ -65,6 +65,9 @@ def parse_hours(text: str) -> tuple[int, int]:
 
 
 def _duration(v: Any, low: int, high: int) -> tuple[Any, str | None]:
+    # Only a [remind] table in the file asks: not on the way to the app's first frame.
+    from glutecoach.remind.duration import DurationError, parse_duration
+
     if isinstance(v, str):
         try:
             seconds = parse_duration(v)

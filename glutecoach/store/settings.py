@@ -20,8 +20,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
 from glutecoach.engine.tomlcheck import (
     Checker,
     FileProblems,
@@ -259,6 +257,12 @@ def to_toml(settings: Settings, extra: dict[str, Any] | None = None) -> str:
     data = _file_values(settings)
     for key, value in (extra or {}).items():
         data.setdefault(key, value)
+    return _dumps(data)
+
+
+def _dumps(data: dict[str, Any]) -> str:
+    import tomli_w  # only when writing: not on the way to the app's first frame
+
     return tomli_w.dumps(data)
 
 
@@ -424,7 +428,7 @@ class SettingsStore:
                 # The first rewrite drops comments and layout; keep the user's version once.
                 shutil.copy2(self.path, self.path.with_name(self.path.name + ".bak"))
                 self._backed_up = True
-            atomic_write(self.path, tomli_w.dumps(self._merged()))
+            atomic_write(self.path, _dumps(self._merged()))
         except OSError as exc:
             self.notices.append(
                 f"Settings could not be saved to {self.path} ({exc.strerror or exc}); "

@@ -6,7 +6,6 @@ digit changes (most seconds) only that 3x3 cell block is sent to the terminal.
 
 from __future__ import annotations
 
-from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.app import ComposeResult
@@ -16,23 +15,13 @@ from textual.renderables.digits import Digits as DigitsRenderable
 from textual.strip import Strip
 from textual.widgets import Digits
 
+from glutecoach.widgets.line import changed_until
+
 
 def clock_text(seconds: float) -> str:
     whole = max(0, int(seconds))
     minutes, secs = divmod(whole, 60)
     return f"{minutes:>2}:{secs:02d}"
-
-
-def changed_until(old: str, new: str) -> int:
-    """Cells from the left up to and including the last one that differs (0: none do).
-
-    Exact for single-width characters; anything wider counts as all of both.
-    """
-    if old == new:
-        return 0
-    if len(old) != len(new) or cell_len(old) != len(old) or cell_len(new) != len(new):
-        return max(cell_len(old), cell_len(new))
-    return 1 + max(i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b)
 
 
 class DigitCell(Digits):

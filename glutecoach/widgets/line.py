@@ -7,7 +7,17 @@ from textual.content import Content
 from textual.geometry import Region
 from textual.widgets import Static
 
-from glutecoach.widgets.countdown import changed_until
+
+def changed_until(old: str, new: str) -> int:
+    """Cells from the left up to and including the last one that differs (0: none do).
+
+    Exact for single-width characters; anything wider counts as all of both.
+    """
+    if old == new:
+        return 0
+    if len(old) != len(new) or cell_len(old) != len(old) or cell_len(new) != len(new):
+        return max(cell_len(old), cell_len(new))
+    return 1 + max(i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a != b)
 
 
 class Line(Static):

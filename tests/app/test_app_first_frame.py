@@ -178,6 +178,61 @@ def test_the_history_screen_is_imported_after_the_first_frame(isolated_home: Pat
     assert done.stdout.split() == ["[False]", "True"], done.stdout + done.stderr
 
 
+# What the first frame does not need, so start-up must not import it: the History side of
+# the store (queries, the recorder, the export and json), writing settings (tomli_w), reading
+# a [remind] table, the workout's clock. Each was imported before the first frame once.
+NOT_BEFORE_THE_FIRST_FRAME = (
+    "glutecoach.store.queries",
+    "glutecoach.store.recording",
+    "glutecoach.store.export",
+    "json",
+    "tomli_w",
+    "glutecoach.remind.duration",
+    "glutecoach.widgets.countdown",
+    "glutecoach.screens.history",
+)
+
+LOADED = """
+import asyncio, sys
+from glutecoach.app import GlutecoachApp
+from glutecoach.store import open_store
+
+async def main():
+    app = GlutecoachApp(open_store())
+    loaded = []
+    real = app._first_frame_shown
+    def shown():
+        loaded.extend(sys.modules)
+        real()
+    app._first_frame_shown = shown
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+    app.store.close()
+    print(" ".join(sorted(loaded)))
+
+asyncio.run(main())
+"""
+
+
+def test_start_up_imports_nothing_the_first_frame_does_not_need(isolated_home: Path) -> None:
+    # A history file from an earlier run, as almost every start has (the first run creates it).
+    first = [sys.executable, "-c", "from glutecoach.store import open_store; open_store().close()"]
+    env = {**os.environ, "GLUTECOACH_HOME": str(isolated_home)}
+    subprocess.run(first, env=env, timeout=60, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", LOADED],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    loaded = set(done.stdout.split())
+    assert "glutecoach.screens.routines" in loaded, done.stdout + done.stderr
+    early = [name for name in NOT_BEFORE_THE_FIRST_FRAME if name in loaded]
+    assert not early, f"imported before the first frame: {early}"
+
+
 @async_test
 async def test_a_screen_is_not_restyled_whole_when_it_first_shows(
     make_app: Callable[..., Any], monkeypatch: pytest.MonkeyPatch

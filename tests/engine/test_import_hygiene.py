@@ -109,3 +109,29 @@ def test_importing_creates_nothing_in_an_existing_home(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert list(home.iterdir()) == []
+
+
+def test_the_store_imports_its_history_side_on_first_use(tmp_path: Path) -> None:
+    """Opening the store (the app's first frame) loads no queries, export or json; the names
+    they give ``glutecoach.store`` and ``glutecoach.store.history`` still import."""
+    later = ("glutecoach.store.queries", "glutecoach.store.export", "json", "tomli_w")
+    code = (
+        "import sys\n"
+        "from glutecoach.store import open_store\n"
+        "open_store().close()\n"
+        f"print(','.join(m for m in {later!r} if m in sys.modules))\n"
+        "from glutecoach.store import SessionRecord, SessionRow\n"
+        "from glutecoach.store.history import CSV_HEADER, EFFORTS, Summary, TableRow\n"
+        "from glutecoach.store import queries, recording\n"
+        "assert SessionRow is queries.SessionRow and Summary is queries.Summary\n"
+        "assert SessionRecord is recording.SessionRecord and EFFORTS is queries.EFFORTS\n"
+        "import glutecoach.store.history as h\n"
+        "assert h.ExerciseRow is queries.ExerciseRow and h.export_rows\n"
+        "try:\n"
+        "    from glutecoach.store import NoSuchName\n"
+        "except ImportError:\n"
+        "    print('refused')\n"
+    )
+    result = _python(code, tmp_path / "home")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["refused"], result.stdout
