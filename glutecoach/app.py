@@ -149,28 +149,59 @@ class GlutecoachApp(App[None]):
         return dict(PHASE_DEFAULTS)
 
     def _load_theme_files(self) -> None:
+        """Before the first frame, only the theme in use is read (the other files cost
+        ~1.5 ms); every file is read, and its problems told, just after the first frame or
+        as soon as something lists the themes (``theme_names``)."""
+        from glutecoach.store.paths import themes_dir
+        from glutecoach.themes import load_one_theme
+
+        wanted = self.settings.theme
+        if wanted == DEFAULT_THEME and self._sixteen_colours():
+            wanted = ANSI_THEME  # the truecolour palette downsamples badly to 16 colours
+        theme = load_one_theme(wanted, themes_dir())
+        if theme is None:  # not there, or broken: read them all now, and say why
+            self._load_every_theme(start=True)
+            return
+        self.register_theme(theme)
+        self._start_with_theme(wanted)
+
+    _theme_names: list[str] | None = None
+
+    @property
+    def theme_names(self) -> list[str]:
+        """Every installed theme, built-in first (reads the theme files the first time)."""
+        return self._load_every_theme()
+
+    def _load_every_theme(self, *, start: bool = False) -> list[str]:
+        if self._theme_names is not None:
+            return self._theme_names
         from glutecoach.store.paths import themes_dir
 
         loaded = load_themes(themes_dir())
-        self.theme_names = sorted(loaded.themes, key=lambda n: (n not in loaded.builtin, n))
+        self._theme_names = sorted(loaded.themes, key=lambda n: (n not in loaded.builtin, n))
         for theme in loaded.themes.values():
-            self.register_theme(theme)
+            if theme.name != self.theme or theme.name not in self.available_themes:
+                self.register_theme(theme)
+        notices: list[tuple[str, str]] = []
         if loaded.problems:
-            self._startup_notices.append(
-                (
-                    "Some theme files could not be used:\n" + "\n".join(map(str, loaded.problems)),
-                    "error",
+            problems = "\n".join(map(str, loaded.problems))
+            notices.append((f"Some theme files could not be used:\n{problems}", "error"))
+        if start:
+            wanted = self.settings.theme
+            if wanted not in loaded.themes:
+                notices.append(
+                    (f'Theme "{wanted}" is not installed; using {DEFAULT_THEME}.', "warning")
                 )
-            )
-        wanted = self.settings.theme
-        if wanted not in loaded.themes:
-            self._startup_notices.append(
-                (f'Theme "{wanted}" is not installed; using {DEFAULT_THEME}.', "warning")
-            )
-            wanted = DEFAULT_THEME
-        if wanted == DEFAULT_THEME and self._sixteen_colours():
-            wanted = ANSI_THEME  # the truecolour palette downsamples badly to 16 colours
-        self._start_with_theme(wanted)
+                wanted = DEFAULT_THEME
+            if wanted == DEFAULT_THEME and self._sixteen_colours():
+                wanted = ANSI_THEME
+            self._start_with_theme(wanted)
+        if self._ui_loop is None:
+            self._startup_notices.extend(notices)  # told once the app is up (on_mount)
+        else:
+            for message, severity in notices:
+                self.notify(message, severity=severity, timeout=12)  # type: ignore[arg-type]
+        return self._theme_names
 
     def _start_with_theme(self, name: str) -> None:
         """What setting ``self.theme`` does, for an app not yet running, without the full
@@ -190,6 +221,7 @@ class GlutecoachApp(App[None]):
     def _theme_problem(self, name: str) -> str | None:
         from glutecoach.themes import css_problem
 
+        self._load_every_theme()
         theme = self.get_theme(name)
         if theme is None:
             return "it is not installed"
@@ -205,6 +237,7 @@ class GlutecoachApp(App[None]):
 
     def apply_settings(self, settings: Settings) -> None:
         """Make a saved change visible at once on every open screen."""
+        self._load_every_theme()
         if settings.theme in self.available_themes and settings.theme != self.theme:
             self.theme = settings.theme
         self.settings_signal.publish(settings)
@@ -290,6 +323,7 @@ class GlutecoachApp(App[None]):
         from glutecoach import startup
 
         startup.hand_over_as_usual()
+        self._load_every_theme()  # the themes not in use, for the settings and the palette
         if self.voice_factory is _open_voice:  # the real voice: its phrase cache warmed, idle
             threading.Thread(target=_warm_voice, args=(self,), daemon=True).start()
 

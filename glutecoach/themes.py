@@ -275,6 +275,23 @@ def css_problem(stylesheet: Stylesheet, variables: dict[str, str]) -> str | None
     return None
 
 
+def load_one_theme(name: str, user_dir: Path | None) -> Theme | None:
+    """The theme ``name`` alone (the user's file, else the built-in one), or None when it
+    is not there or has problems (``load_themes`` then reads and reports every file)."""
+    for folder in (user_dir, builtin_theme_dir()):
+        if folder is None:
+            continue
+        path = folder / f"{name}.toml"
+        try:
+            if not path.is_file():
+                continue
+        except OSError:
+            continue
+        theme, problems = read_theme(path)
+        return theme if theme is not None and not problems and theme.name == name else None
+    return None
+
+
 def load_themes(user_dir: Path | None) -> LoadedThemes:
     """Built-in themes, then the user's (a user theme with the same name replaces the built-in)."""
     themes, problems = _load_dir(builtin_theme_dir())

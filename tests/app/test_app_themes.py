@@ -128,6 +128,9 @@ async def test_broken_theme_file_is_one_notification_and_the_app_runs(
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
+        # The theme in use loads alone before the first frame; the rest just after it.
+        assert app.theme == DEFAULT_THEME
+        await pilot.pause(0.4)
         messages = [n.message for n in app._notifications if "bad.toml" in n.message]
         assert len(messages) == 1
         assert "secundary" in messages[0] and "#zzzzzz" in messages[0]
@@ -158,6 +161,7 @@ async def test_user_theme_can_be_chosen(make_app: Any, home: Path) -> None:
         await pilot.pause()
         assert app.theme == "sunset"
         assert app.theme_variables["phase-work"].lower() == "#ff0000"
+        assert "sunset" in app.theme_names and app.theme_names[0].startswith("glutecoach-")
 
 
 @async_test
@@ -267,3 +271,31 @@ async def test_a_user_theme_with_only_a_primary_colour_runs_a_workout(
         assert app.is_running and app.theme == "plain"
         # The phase colours fall back to the theme's own colours, resolved.
         assert app.theme_variables["phase-work"].lower() == "#00ff00"
+
+
+@async_test
+async def test_only_the_theme_in_use_is_read_before_the_first_frame(
+    make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other theme files (~1.5 ms) are read just after the first frame; the settings
+    screen and the palette list them all."""
+    from glutecoach import themes
+
+    read: list[str] = []
+    real = themes.read_theme
+
+    def reading(path: Path) -> Any:
+        read.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(themes, "read_theme", reading)
+    app = make_app()
+    app_themes_at_start = list(app.available_themes)
+    assert read == [f"{DEFAULT_THEME}.toml"]
+    assert DEFAULT_THEME in app_themes_at_start
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.4)
+        assert len(read) == 1 + 4  # then the built-ins, all four
+        assert set(app.theme_names) >= {"glutecoach-light", "glutecoach-contrast"}
+        assert "glutecoach-light" in app.available_themes
+        assert app.theme == DEFAULT_THEME
