@@ -167,6 +167,12 @@ class GlutecoachApp(App[None]):
 
     _theme_names: list[str] | None = None
 
+    def _validate_theme(self, theme_name: str) -> str:
+        # Textual's check when ``theme`` is set: a theme not read yet is read first.
+        if theme_name not in self._registered_themes:
+            self._load_every_theme()
+        return super()._validate_theme(theme_name)
+
     @property
     def theme_names(self) -> list[str]:
         """Every installed theme, built-in first (reads the theme files the first time)."""
