@@ -141,43 +141,6 @@ async def test_the_list_is_composed_with_its_size_classes_already_on(
         assert set(app.screen.classes) >= wanted  # and Textual agrees once it has resized
 
 
-WARM = """
-import asyncio, sys, time
-from glutecoach.app import GlutecoachApp
-from glutecoach.store import open_store
-
-async def main():
-    app = GlutecoachApp(open_store())
-    before = []
-    real = app._first_frame_shown
-    def shown():
-        before.append("glutecoach.screens.history" in sys.modules)
-        real()
-    app._first_frame_shown = shown
-    async with app.run_test(size=(80, 24)) as pilot:
-        for _ in range(40):
-            await pilot.pause(0.05)
-            if "glutecoach.screens.history" in sys.modules:
-                break
-        print(before, "glutecoach.screens.history" in sys.modules)
-    app.store.close()
-
-asyncio.run(main())
-"""
-
-
-def test_the_history_screen_is_imported_after_the_first_frame(isolated_home: Path) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", WARM],
-        env={**os.environ, "GLUTECOACH_HOME": str(isolated_home)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    assert done.stdout.split() == ["[False]", "True"], done.stdout + done.stderr
-
-
 # What the first frame does not need, so start-up must not import it: the History side of
 # the store (queries, the recorder, the export and json), writing settings (tomli_w), reading
 # a [remind] table, the workout's clock. Each was imported before the first frame once.
@@ -192,6 +155,8 @@ NOT_BEFORE_THE_FIRST_FRAME = (
     "glutecoach.screens.history",
 )
 
+# Prints the modules loaded when the first frame was shown, then whether the History
+# screen's module was imported (on the warm-up thread) within two seconds after it.
 LOADED = """
 import asyncio, sys
 from glutecoach.app import GlutecoachApp
@@ -206,18 +171,24 @@ async def main():
         real()
     app._first_frame_shown = shown
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if "glutecoach.screens.history" in sys.modules:
+                break
+        later = "glutecoach.screens.history" in sys.modules
     app.store.close()
     print(" ".join(sorted(loaded)))
+    print(later)
 
 asyncio.run(main())
 """
 
 
-def test_start_up_imports_nothing_the_first_frame_does_not_need(isolated_home: Path) -> None:
+def loaded_at_the_first_frame(home: Path) -> tuple[set[str], bool]:
+    """(the modules loaded when the first frame was shown, History imported soon after)."""
     # A history file from an earlier run, as almost every start has (the first run creates it).
     first = [sys.executable, "-c", "from glutecoach.store import open_store; open_store().close()"]
-    env = {**os.environ, "GLUTECOACH_HOME": str(isolated_home)}
+    env = {**os.environ, "GLUTECOACH_HOME": str(home)}
     subprocess.run(first, env=env, timeout=60, check=True)
     done = subprocess.run(
         [sys.executable, "-c", LOADED],
@@ -227,8 +198,20 @@ def test_start_up_imports_nothing_the_first_frame_does_not_need(isolated_home: P
         timeout=60,
         check=True,
     )
-    loaded = set(done.stdout.split())
+    modules, later = done.stdout.strip().splitlines()
+    loaded = set(modules.split())
     assert "glutecoach.screens.routines" in loaded, done.stdout + done.stderr
+    return loaded, later == "True"
+
+
+def test_the_history_screen_is_imported_after_the_first_frame(isolated_home: Path) -> None:
+    loaded, later = loaded_at_the_first_frame(isolated_home)
+    assert "glutecoach.screens.history" not in loaded
+    assert later, "the warm-up did not import the History screen"
+
+
+def test_start_up_imports_nothing_the_first_frame_does_not_need(isolated_home: Path) -> None:
+    loaded, _ = loaded_at_the_first_frame(isolated_home)
     early = [name for name in NOT_BEFORE_THE_FIRST_FRAME if name in loaded]
     assert not early, f"imported before the first frame: {early}"
 

@@ -126,24 +126,19 @@ def _column_of(app: Any, description: str) -> int:
 
 
 @async_test
-async def test_clicking_a_footer_key_presses_it(make_app: Any) -> None:
+async def test_clicking_a_footer_key_or_the_palette_hint_presses_it(make_app: Any) -> None:
     """One widget draws every key: a click still presses the key under the pointer."""
+    from textual.command import CommandPalette
+
     from glutecoach.screens.history import HistoryScreen
 
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(100, 24)) as pilot:
         await pilot.pause()
         await pilot.click(CoachFooter, offset=(_column_of(app, "History"), 0))
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)
-
-
-@async_test
-async def test_clicking_the_palette_hint_opens_the_palette(make_app: Any) -> None:
-    from textual.command import CommandPalette
-
-    app = make_app()
-    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.press("escape")
         await pilot.pause()
         (palette,) = _palette(app)
         await pilot.click(CoachFooter, offset=(palette.start + 2, 0))
