@@ -155,9 +155,7 @@ class GlutecoachApp(App[None]):
         from glutecoach.store.paths import themes_dir
         from glutecoach.themes import load_one_theme
 
-        wanted = self.settings.theme
-        if wanted == DEFAULT_THEME and self._sixteen_colours():
-            wanted = ANSI_THEME  # the truecolour palette downsamples badly to 16 colours
+        wanted = self._for_this_terminal(self.settings.theme)
         theme = load_one_theme(wanted, themes_dir())
         if theme is None:  # not there, or broken: read them all now, and say why
             self._load_every_theme(start=True)
@@ -185,8 +183,9 @@ class GlutecoachApp(App[None]):
 
         loaded = load_themes(themes_dir())
         self._theme_names = sorted(loaded.themes, key=lambda n: (n not in loaded.builtin, n))
+        registered = self.available_themes
         for theme in loaded.themes.values():
-            if theme.name != self.theme or theme.name not in self.available_themes:
+            if theme.name not in registered:  # the one in use was read before the first frame
                 self.register_theme(theme)
         notices: list[tuple[str, str]] = []
         if loaded.problems:
@@ -199,15 +198,18 @@ class GlutecoachApp(App[None]):
                     (f'Theme "{wanted}" is not installed; using {DEFAULT_THEME}.', "warning")
                 )
                 wanted = DEFAULT_THEME
-            if wanted == DEFAULT_THEME and self._sixteen_colours():
-                wanted = ANSI_THEME
-            self._start_with_theme(wanted)
+            self._start_with_theme(self._for_this_terminal(wanted))
         if self._ui_loop is None:
             self._startup_notices.extend(notices)  # told once the app is up (on_mount)
         else:
             for message, severity in notices:
                 self.notify(message, severity=severity, timeout=12)  # type: ignore[arg-type]
         return self._theme_names
+
+    def _for_this_terminal(self, name: str) -> str:
+        if name == DEFAULT_THEME and self._sixteen_colours():
+            return ANSI_THEME  # the truecolour palette downsamples badly to 16 colours
+        return name
 
     def _start_with_theme(self, name: str) -> None:
         """What setting ``self.theme`` does, for an app not yet running, without the full

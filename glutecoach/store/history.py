@@ -125,9 +125,8 @@ class History:
     ) -> SessionRecord:
         """Queue the new session's row and return its recorder at once."""
         from glutecoach.store import recording
-        from glutecoach.store.recording import SessionRecord
 
-        record = SessionRecord(self if self.db is not None else None, Notices(on_notice))
+        record = recording.SessionRecord(self if self.db is not None else None, Notices(on_notice))
         if self.db is not None:
             recording.start(self, plan, routine_name, record)
         return record

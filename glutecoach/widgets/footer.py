@@ -158,8 +158,8 @@ class CoachFooter(Widget):
         """Where each shown key goes at ``width`` columns; sets ``compact`` and whether the
         palette hint is shown. Keys that would be cut are not in the list."""
         keys, palette = self.entries()
-        roomy = sum(k.text_width + 3 for k in keys)
-        tight = sum(k.text_width + 2 for k in keys)
+        roomy = sum(_key_width(k, compact=False) for k in keys)
+        tight = sum(_key_width(k, compact=True) + 1 for k in keys)  # and the gap after each
         self.compact = width < 80 or roomy + PALETTE_WIDTH > width
         needed = tight if self.compact else roomy
         show_palette = palette is not None and width >= 60 and needed + PALETTE_WIDTH <= width
@@ -174,19 +174,14 @@ class CoachFooter(Widget):
             placed.append(Placed(palette, room, width))
         used = 0
         shown: list[Placed] = []
+        gap = 1 if self.compact else 0
         for key in keys:
-            own = self._key_width(key)
-            gap = 1 if self.compact else 0
+            own = _key_width(key, compact=self.compact)
             if used + own > room:
                 break  # this one would be cut; the rest come after it
             shown.append(Placed(key, used, used + own))
             used += own + gap
         return shown + placed
-
-    def _key_width(self, key: FooterEntry) -> int:
-        if not key.description:
-            return len(key.key_display)
-        return key.text_width + (1 if self.compact else 3)
 
     def shown(self) -> list[Placed]:
         """The keys as last drawn (tests and the mouse use this)."""
@@ -305,3 +300,11 @@ class CoachFooter(Widget):
             self.app.simulate_key(entry.key)
         else:
             self.app.bell()
+
+
+def _key_width(key: FooterEntry, *, compact: bool) -> int:
+    """Columns a key takes: compact ``k Desc``, roomy `` k Desc `` (a key with no words,
+    only its key)."""
+    if not key.description:
+        return len(key.key_display)
+    return key.text_width + (1 if compact else 3)

@@ -3,6 +3,8 @@ disabled (dim, a click rings the bell), and no repaint when the keys did not cha
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from app_helpers import async_test
@@ -46,12 +48,18 @@ class Keys(App[None]):
         self.bells += 1
 
 
+@contextlib.asynccontextmanager
+async def running(size: tuple[int, int]) -> AsyncIterator[tuple[Keys, Any, CoachFooter]]:
+    """The small app running at ``size``, its first frame drawn: (app, pilot, footer)."""
+    app = Keys()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        yield app, pilot, app.query_one(CoachFooter)
+
+
 @async_test
 async def test_keys_come_from_the_bindings_and_a_disabled_one_is_dim() -> None:
-    app = Keys()
-    async with app.run_test(size=(60, 5)) as pilot:
-        await pilot.pause()
-        footer = app.query_one(CoachFooter)
+    async with running((60, 5)) as (app, pilot, footer):
         assert footer.shown_text() == ["a Add", "r Remove"]
         assert footer.compact  # under 80 columns
         text = footer.render()
@@ -68,10 +76,7 @@ async def test_keys_come_from_the_bindings_and_a_disabled_one_is_dim() -> None:
 
 @async_test
 async def test_roomy_at_80_columns_and_a_key_too_long_is_left_out_whole() -> None:
-    app = Keys()
-    async with app.run_test(size=(80, 5)) as pilot:
-        await pilot.pause()
-        footer = app.query_one(CoachFooter)
+    async with running((80, 5)) as (_app, pilot, footer):
         assert not footer.compact
         assert footer.render().plain.startswith(" a Add  r Remove ")
         await pilot.resize_terminal(12, 5)
@@ -81,10 +86,7 @@ async def test_roomy_at_80_columns_and_a_key_too_long_is_left_out_whole() -> Non
 
 @async_test
 async def test_the_same_keys_signalled_again_do_not_repaint_it() -> None:
-    app = Keys()
-    async with app.run_test(size=(60, 5)) as pilot:
-        await pilot.pause()
-        footer = app.query_one(CoachFooter)
+    async with running((60, 5)) as (app, pilot, footer):
         refreshed: list[Any] = []
         original = footer.refresh
 
